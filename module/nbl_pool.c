@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NBL pools (NdisAllocateNetBufferListPool): a kmem_cache of NBLs with
+ * per-CPU counters, so a pool knows at any time how many of its NBLs are
+ * still out, and refuses to go away while any are.
+ */
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "nbl.h"
+
+/*
+ * Written only with this_cpu_inc() on the owning CPU, read by summing all
+ * CPUs: no atomics on the fast path. A sum taken while NBLs are in motion
+ * is a snapshot; at a quiescent point it is exact.
+ */
+struct nbl_pool_pcpu {
+	unsigned long allocated;
+	unsigned long freed;
+	unsigned long clones;
+	unsigned long failures;
+};
+
+struct nbl_pool {
+	struct kmem_cache *cache;
+	struct nbl_pool_pcpu __percpu *pcpu;
+	struct nbl_pool_params params;
+	char name[NBL_POOL_NAME_LEN];
+};
+
+/**
+ * nbl_pool_create() - create a pool of NBLs
+ * @name: the pool's name; its slab cache is called "nbl_<name>"
+ * @params: layout of the pool's NBLs, or NULL for the defaults
+ *
+ * Context: process context, may sleep.
+ * Return: the pool, or an ERR_PTR(): -EINVAL for an empty or overlong
+ * name, -ENOMEM when out of memory.
+ */
+struct nbl_pool *nbl_pool_create(const char *name,
+				 const struct nbl_pool_params *params)
+{
+	char cache_name[NBL_POOL_NAME_LEN + 4];
+	struct nbl_pool *pool;
+	size_t len;
+
+	len = name ? strnlen(name, NBL_POOL_NAME_LEN) : 0;
+	if (!len || len == NBL_POOL_NAME_LEN)
+		return ERR_PTR(-EINVAL);
+
+	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	if (!pool)
+		return ERR_PTR(-ENOMEM);
+	strscpy(pool->name, name, sizeof(pool->name));
+	if (params)
+		pool->params = *params;
+
+	pool->pcpu = alloc_percpu(struct nbl_pool_pcpu);
+	if (!pool->pcpu)
+		goto err_free_pool;
+
+	snprintf(cache_name, sizeof(cache_name), "nbl_%s", name);
+	pool->cache = kmem_cache_create(cache_name,
+					sizeof(struct nbl) + pool->params.ctx_size,
+					0, SLAB_HWCACHE_ALIGN, NULL);
+	if (!pool->cache)
+		goto err_free_pcpu;
+
+	return pool;
+
+err_free_pcpu:
+	free_percpu(pool->pcpu);
+err_free_pool:
+	kfree(pool);
+	return ERR_PTR(-ENOMEM);
+}
+EXPORT_SYMBOL_GPL(nbl_pool_create);
+
+/**
+ * nbl_pool_stats() - read a pool's counters
+ * @pool: the pool
+ * @st: filled with the sums over all CPUs
+ *
+ * Context: any context.
+ */
+void nbl_pool_stats(const struct nbl_pool *pool, struct nbl_pool_stats *st)
+{
+	int cpu;
+
+	memset(st, 0, sizeof(*st));
+	for_each_possible_cpu(cpu) {
+		const struct nbl_pool_pcpu *p = per_cpu_ptr(pool->pcpu, cpu);
+
+		st->allocated += READ_ONCE(p->allocated);
+		st->freed += READ_ONCE(p->freed);
+		st->clones += READ_ONCE(p->clones);
+		st->failures += READ_ONCE(p->failures);
+	}
+	st->outstanding = st->allocated - st->freed;
+}
+EXPORT_SYMBOL_GPL(nbl_pool_stats);
+
+/**
+ * nbl_pool_name() - the name a pool was created with
+ * @pool: the pool
+ *
+ * Return: the name, valid for the pool's lifetime.
+ */
+const char *nbl_pool_name(const struct nbl_pool *pool)
+{
+	return pool->name;
+}
+EXPORT_SYMBOL_GPL(nbl_pool_name);
+
+/**
+ * nbl_pool_destroy() - destroy a pool whose NBLs have all come back
+ * @pool: the pool
+ *
+ * A pool with NBLs still out is left intact, so that its users can finish
+ * and the caller can try again: its cache is never destroyed under a live
+ * object.
+ *
+ * Context: process context, may sleep. No NBL of the pool may be allocated
+ * or freed concurrently.
+ * Return: 0, or -EBUSY if NBLs are outstanding (their number is logged).
+ */
+int nbl_pool_destroy(struct nbl_pool *pool)
+{
+	struct nbl_pool_stats st;
+
+	nbl_pool_stats(pool, &st);
+	if (st.outstanding) {
+		pr_warn_ratelimited("pool %s: %llu NBLs outstanding, not destroyed\n",
+				    pool->name, st.outstanding);
+		return -EBUSY;
+	}
+	kmem_cache_destroy(pool->cache);
+	free_percpu(pool->pcpu);
+	kfree(pool);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nbl_pool_destroy);
+
+/**
+ * nbl_alloc() - take a zeroed NBL from a pool
+ * @pool: the pool
+ * @gfp: allocation flags
+ *
+ * Context: any context, as @gfp allows.
+ * Return: the NBL, or NULL (counted as a pool failure).
+ */
+struct nbl *nbl_alloc(struct nbl_pool *pool, gfp_t gfp)
+{
+	struct nbl *nbl;
+
+	nbl = kmem_cache_zalloc(pool->cache, gfp);
+	if (unlikely(!nbl)) {
+		this_cpu_inc(pool->pcpu->failures);
+		return NULL;
+	}
+	nbl->pool = pool;
+	this_cpu_inc(pool->pcpu->allocated);
+	return nbl;
+}
+EXPORT_SYMBOL_GPL(nbl_alloc);
+
+/**
+ * nbl_free() - return an NBL to its pool
+ * @nbl: the NBL
+ *
+ * Context: any context.
+ */
+void nbl_free(struct nbl *nbl)
+{
+	struct nbl_pool *pool = nbl->pool;
+
+	kmem_cache_free(pool->cache, nbl);
+	this_cpu_inc(pool->pcpu->freed);
+}
+EXPORT_SYMBOL_GPL(nbl_free);

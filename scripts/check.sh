@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: the KUnit suites in UML and the VM scenarios under QEMU, on
+# both kernel series. Every step runs even when an earlier one failed; the
+# last line adds them up as `N passed, N failed`.
+. "$(dirname "$0")/lib/common.sh"
+
+nblc_setup
+
+total_pass=0
+total_fail=0
+summary=()
+
+# run_step NAME COMMAND...: run one step, take its `N passed, N failed`.
+run_step() {
+	local name=$1 out rc line p f
+
+	shift
+	echo "=== $name"
+	out=$(mktemp)
+	set +e
+	"$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	set -e
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
+	rm -f "$out"
+	if [ -n "$line" ]; then
+		p=${line%% passed*}
+		f=${line#*passed, }
+		f=${f%% failed}
+	else
+		p=0
+		f=0
+	fi
+	# A step that failed without saying so still counts as a failure.
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	summary+=("$(printf '%-16s %4d passed, %d failed' "$name" "$p" "$f")")
+}
+
+run_step "build" "$NBLC_ROOT/scripts/build.sh"
+run_step "style" "$NBLC_ROOT/scripts/style.sh"
+for series in 6.12 6.1; do
+	run_step "kunit $series" env KSERIES=$series "$NBLC_ROOT/scripts/kunit.sh"
+	run_step "vm $series" env KSERIES=$series "$NBLC_ROOT/scripts/vm-test.sh"
+done
+
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

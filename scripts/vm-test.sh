@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the VM scenarios of scripts/vm/ on a Debian kernel under QEMU.
+#
+#   scripts/vm-test.sh                   all scenarios, 6.12 series
+#   KSERIES=6.1 scripts/vm-test.sh       the same on the 6.1 series
+#   scripts/vm-test.sh --shell           boot to a shell instead
+#
+# Builds nblclone.ko against the image's headers, packs an initramfs
+# (busybox-static, the module and the image's own helper modules in a
+# depmod'ed tree, the scenarios), and boots the image with TCG on 2 vCPUs,
+# panic_on_warn and slab debugging. The guest prints a success token only
+# when every scenario passed and the module came out with nothing left.
+# The last line is `N passed, N failed`.
+#
+# Environment: NBLC_ACCEL=kvm to try KVM (stock kernels fail on a software
+# KVM), NBLC_VM_TIMEOUT (seconds, default 900), NBLC_VM_MEM (MiB, 1024).
+. "$(dirname "$0")/lib/common.sh"
+
+# The image's modules that the scenarios use; their dependencies come along.
+HELPER_KMODS=(dummy veth pktgen)
+
+shell=0
+case "${1:-}" in
+--shell) shell=1 ;;
+"") ;;
+*) die "usage: ${0##*/} [--shell]" ;;
+esac
+
+work=$NBLC_ROOT/build/vm-$KSERIES
+log=$work/console.log
+
+# Copy one module file of the image into the staging tree, uncompressed.
+stage_kmod_file() {
+	local f=$1 rel
+
+	rel=${f#/lib/modules/$kver/}
+	rel=${rel%.xz}
+	mkdir -p "$root/lib/modules/$kver/$(dirname "$rel")"
+	case "$f" in
+	*.xz) xz -dc "$f" >"$root/lib/modules/$kver/$rel" ;;
+	*) cp "$f" "$root/lib/modules/$kver/$rel" ;;
+	esac
+}
+
+stage_modules() {
+	local m f dst=$root/lib/modules/$kver
+
+	for m in "${HELPER_KMODS[@]}"; do
+		modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }' |
+			while read -r f; do stage_kmod_file "$f"; done
+	done
+	mkdir -p "$dst/extra"
+	cp "$work/obj/module/nblclone.ko" "$dst/extra/"
+	cp /lib/modules/"$kver"/modules.{order,builtin,builtin.modinfo} "$dst/"
+	depmod -b "$root" "$kver"
+	# Debian's default of one dummy0 per load gets in the scenarios' way.
+	mkdir -p "$root/etc/modprobe.d"
+	echo "options dummy numdummies=0" >"$root/etc/modprobe.d/dummy.conf"
+}
+
+make_initramfs() {
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,etc,scenarios}
+	cp /bin/busybox "$root/bin/"
+	install -m 755 "$NBLC_ROOT/scripts/vm/init" "$root/init"
+	cp "$NBLC_ROOT"/scripts/vm/*.sh "$root/scenarios/"
+	stage_modules
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.gz"
+}
+
+boot_vm() {
+	local accel=(-accel tcg -cpu max)
+	local append="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic"
+
+	append+=" slab_nomerge slub_debug=FZPU page_poison=1 loglevel=4"
+	[ "${NBLC_ACCEL:-tcg}" = kvm ] && accel=(-enable-kvm -cpu max)
+	[ $shell = 1 ] && append+=" nblc.shell"
+
+	local qemu=(qemu-system-x86_64 "${accel[@]}" -smp 2 -m "${NBLC_VM_MEM:-1024}"
+		    -nographic -no-reboot -net none
+		    -kernel "/boot/vmlinuz-$kver" -initrd "$work/initramfs.gz"
+		    -append "$append")
+	if [ $shell = 1 ]; then
+		exec "${qemu[@]}"
+	fi
+	log "booting $kver (TCG, 2 vCPUs)"
+	# QEMU in the foreground of its own timeout, so it cannot outlive us.
+	timeout --foreground "${NBLC_VM_TIMEOUT:-900}" "${qemu[@]}" \
+		</dev/null >"$log" 2>&1 || true
+	# The console ends user-space lines in CR LF.
+	sed -i 's/\r$//' "$log"
+}
+
+nblc_setup
+kver=$(nblc_image_kver)
+root=$work/root
+mkdir -p "$work"
+nblc_build_modules "/lib/modules/$kver/build" "$work/obj"
+make_initramfs
+boot_vm
+
+splat_re='WARNING:|BUG:|Oops|Kernel panic|general protection|Call Trace|'
+splat_re+='refcount_t:|list_add corruption|list_del corruption|unregister_netdevice: waiting'
+
+echo "VM $kver scenarios:"
+awk '/^NBLC_SCENARIO / { printf "  %-28s %s\n", $2, $3 }' "$log"
+awk '/^NBLC_FAIL/' "$log"
+passed=$(grep -ac '^NBLC_SCENARIO .* PASS' "$log" || true)
+failed=$(grep -ac '^NBLC_SCENARIO .* FAIL' "$log" || true)
+expected=$(find "$NBLC_ROOT/scripts/vm" -name '[0-9]*.sh' | wc -l)
+
+problems=()
+[ $((passed + failed)) -eq "$expected" ] ||
+	problems+=("$((expected - passed - failed)) of $expected scenarios did not report")
+if grep -aE "$splat_re" "$log" >"$work/splats"; then
+	problems+=("kernel reports:
+$(head -n 20 "$work/splats")")
+fi
+grep -aq '^NBLC_VM_RESULT=PASS' "$log" ||
+	problems+=("no success token; see $log")
+
+for p in "${problems[@]}"; do
+	echo "FAIL: $p"
+done
+failed=$((failed + ${#problems[@]}))
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
