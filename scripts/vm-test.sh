@@ -74,7 +74,7 @@ boot_vm() {
 	local accel=(-accel tcg -cpu max)
 	local append="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic"
 
-	append+=" slab_nomerge slub_debug=FZPU page_poison=1 loglevel=4"
+	append+=" slab_nomerge slub_debug=FZPU page_poison=1 loglevel=5"
 	[ "${NBLC_ACCEL:-tcg}" = kvm ] && accel=(-enable-kvm -cpu max)
 	[ $shell = 1 ] && append+=" nblc.shell"
 
