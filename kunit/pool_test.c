@@ -6,9 +6,10 @@
 #include <kunit/test.h>
 #include <linux/err.h>
 #include <linux/module.h>
-#include <linux/slab.h>
 
 #include "nbl.h"
+#include "nbl_fault.h"
+#include "shapes.h"
 
 struct pool_name_case {
 	const char *desc;
@@ -59,22 +60,22 @@ static void pool_counts_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.allocated, 0);
 	KUNIT_EXPECT_EQ(test, st.outstanding, 0);
 
-	a = nbl_alloc(pool, GFP_KERNEL);
-	b = nbl_alloc(pool, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, a);
-	KUNIT_ASSERT_NOT_NULL(test, b);
+	a = nbl_wrap(pool, nblt_make(test, NBLT_LINEAR), 0, GFP_KERNEL);
+	b = nbl_wrap(pool, nblt_make(test, NBLT_PAGED), 0, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
 	KUNIT_EXPECT_PTR_EQ(test, a->pool, pool);
 	nbl_pool_stats(pool, &st);
 	KUNIT_EXPECT_EQ(test, st.allocated, 2);
 	KUNIT_EXPECT_EQ(test, st.freed, 0);
 	KUNIT_EXPECT_EQ(test, st.outstanding, 2);
 
-	nbl_free(a);
+	KUNIT_EXPECT_EQ(test, nbl_free(a), 0);
 	nbl_pool_stats(pool, &st);
 	KUNIT_EXPECT_EQ(test, st.freed, 1);
 	KUNIT_EXPECT_EQ(test, st.outstanding, 1);
 
-	nbl_free(b);
+	KUNIT_EXPECT_EQ(test, nbl_free(b), 0);
 	nbl_pool_stats(pool, &st);
 	KUNIT_EXPECT_EQ(test, st.outstanding, 0);
 	KUNIT_EXPECT_EQ(test, st.failures, 0);
@@ -89,35 +90,42 @@ static void pool_destroy_busy_test(struct kunit *test)
 
 	pool = nbl_pool_create("kunit_busy", NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(pool));
-	nbl = nbl_alloc(pool, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, nbl);
+	nbl = nbl_wrap(pool, nblt_make(test, NBLT_LINEAR), 0, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(nbl));
 
 	/* Refused, and the pool (with its live NBL) still works. */
 	KUNIT_EXPECT_EQ(test, nbl_pool_destroy(pool), -EBUSY);
 	nbl_pool_stats(pool, &st);
 	KUNIT_EXPECT_EQ(test, st.outstanding, 1);
-	nbl_free(nbl);
+	KUNIT_EXPECT_EQ(test, nbl_free(nbl), 0);
 
-	nbl = nbl_alloc(pool, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, nbl);
-	nbl_free(nbl);
+	nbl = nbl_wrap(pool, nblt_make(test, NBLT_LINEAR), 0, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(nbl));
+	KUNIT_EXPECT_EQ(test, nbl_free(nbl), 0);
 	KUNIT_EXPECT_EQ(test, nbl_pool_destroy(pool), 0);
 }
 
 static void pool_ctx_size_test(struct kunit *test)
 {
-	const struct nbl_pool_params params = { .ctx_size = 200 };
-	struct nbl_pool *pool;
-	struct nbl *nbl;
+	const struct nbl_pool_params odd = { .ctx_size = 12 };
 
-	pool = nbl_pool_create("kunit_ctx", &params);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(nbl_pool_create("kunit_ctx", &odd)), -EINVAL);
+}
+
+/* A failed wrap leaves the skbs with the caller and counts the failure. */
+static void pool_wrap_fault_test(struct kunit *test)
+{
+	struct nbl_pool *pool = nbl_pool_create("kunit_fault", NULL);
+	struct sk_buff *skb = nblt_make(test, NBLT_LINEAR);
+	struct nbl_pool_stats st;
+
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(pool));
-	nbl = nbl_alloc(pool, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, nbl);
-
-	/* The pre-allocated context area follows the NBL in its object. */
-	KUNIT_EXPECT_GE(test, ksize(nbl), sizeof(*nbl) + params.ctx_size);
-	nbl_free(nbl);
+	nbl_fault_fail_nth(1);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(nbl_wrap(pool, skb, 0, GFP_KERNEL)), -ENOMEM);
+	nbl_pool_stats(pool, &st);
+	KUNIT_EXPECT_EQ(test, st.failures, 1);
+	KUNIT_EXPECT_EQ(test, st.outstanding, 0);
+	kfree_skb(skb);
 	KUNIT_EXPECT_EQ(test, nbl_pool_destroy(pool), 0);
 }
 
@@ -126,6 +134,7 @@ static struct kunit_case pool_test_cases[] = {
 	KUNIT_CASE(pool_counts_test),
 	KUNIT_CASE(pool_destroy_busy_test),
 	KUNIT_CASE(pool_ctx_size_test),
+	KUNIT_CASE(pool_wrap_fault_test),
 	{}
 };
 

@@ -3,40 +3,68 @@
  * nblclone: zero-copy packet mirroring over an NDIS-style NBL clone shim.
  * Module init and exit: start each layer, and stop them in reverse.
  */
+#include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/module.h>
 
 #include "nbl.h"
 #include "nblclone.h"
 
+#define NBLC_OWNER_BITS_MIN	6
+#define NBLC_OWNER_BITS_MAX	20
+
+static unsigned int owner_bits = 12;
+module_param(owner_bits, uint, 0444);
+MODULE_PARM_DESC(owner_bits,
+		 "log2 of the clone skbs in flight each CPU can track (6-20, default 12)");
+
 struct nbl_pool *nblc_pool;
+static struct dentry *nblc_debugfs;
 
 static int __init nblc_init(void)
 {
 	int err;
 
+	if (owner_bits < NBLC_OWNER_BITS_MIN || owner_bits > NBLC_OWNER_BITS_MAX) {
+		pr_err("owner_bits=%u: must be %d to %d\n", owner_bits,
+		       NBLC_OWNER_BITS_MIN, NBLC_OWNER_BITS_MAX);
+		return -EINVAL;
+	}
+	err = nbl_lib_init(owner_bits);
+	if (err)
+		return err;
+
 	nblc_pool = nbl_pool_create(KBUILD_MODNAME, NULL);
-	if (IS_ERR(nblc_pool))
-		return PTR_ERR(nblc_pool);
+	if (IS_ERR(nblc_pool)) {
+		err = PTR_ERR(nblc_pool);
+		goto err_lib_exit;
+	}
 
 	err = nblc_sysfs_init();
 	if (err)
 		goto err_destroy_pool;
+
+	nblc_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	nbl_debugfs_init(nblc_debugfs);
 
 	pr_info("loaded\n");
 	return 0;
 
 err_destroy_pool:
 	nbl_pool_destroy(nblc_pool);
+err_lib_exit:
+	nbl_lib_exit();
 	return err;
 }
 
 static void __exit nblc_exit(void)
 {
+	debugfs_remove(nblc_debugfs);
 	nblc_sysfs_exit();
 	/* Nothing can hold an NBL once sysfs is gone: -EBUSY is a leak. */
 	if (nbl_pool_destroy(nblc_pool))
 		pr_err("pool leaked on unload\n");
+	nbl_lib_exit();
 	pr_info("unloaded\n");
 }
 

@@ -9,26 +9,17 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "nbl.h"
+#include "nbl_internal.h"
 
-/*
- * Written only with this_cpu_inc() on the owning CPU, read by summing all
- * CPUs: no atomics on the fast path. A sum taken while NBLs are in motion
- * is a snapshot; at a quiescent point it is exact.
- */
-struct nbl_pool_pcpu {
-	unsigned long allocated;
-	unsigned long freed;
-	unsigned long clones;
-	unsigned long failures;
-};
+struct nbl_fault nbl_fault_nbl_alloc = NBL_FAULT_INIT("nbl_alloc");
 
-struct nbl_pool {
-	struct kmem_cache *cache;
-	struct nbl_pool_pcpu __percpu *pcpu;
-	struct nbl_pool_params params;
-	char name[NBL_POOL_NAME_LEN];
-};
+/* Bytes of an original NBL's object: the NBL, then its context area. */
+static unsigned int nbl_object_size(const struct nbl_pool_params *params)
+{
+	if (!params->ctx_size)
+		return sizeof(struct nbl);
+	return sizeof(struct nbl) + sizeof(struct nbl_context) + params->ctx_size;
+}
 
 /**
  * nbl_pool_create() - create a pool of NBLs
@@ -37,7 +28,8 @@ struct nbl_pool {
  *
  * Context: process context, may sleep.
  * Return: the pool, or an ERR_PTR(): -EINVAL for an empty or overlong
- * name, -ENOMEM when out of memory.
+ * name or a context size that is not a multiple of 8, -ENOMEM when out of
+ * memory.
  */
 struct nbl_pool *nbl_pool_create(const char *name,
 				 const struct nbl_pool_params *params)
@@ -48,6 +40,8 @@ struct nbl_pool *nbl_pool_create(const char *name,
 
 	len = name ? strnlen(name, NBL_POOL_NAME_LEN) : 0;
 	if (!len || len == NBL_POOL_NAME_LEN)
+		return ERR_PTR(-EINVAL);
+	if (params && !IS_ALIGNED(params->ctx_size, 8))
 		return ERR_PTR(-EINVAL);
 
 	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
@@ -63,7 +57,7 @@ struct nbl_pool *nbl_pool_create(const char *name,
 
 	snprintf(cache_name, sizeof(cache_name), "nbl_%s", name);
 	pool->cache = kmem_cache_create(cache_name,
-					sizeof(struct nbl) + pool->params.ctx_size,
+					nbl_object_size(&pool->params),
 					0, SLAB_HWCACHE_ALIGN, NULL);
 	if (!pool->cache)
 		goto err_free_pcpu;
@@ -97,6 +91,12 @@ void nbl_pool_stats(const struct nbl_pool *pool, struct nbl_pool_stats *st)
 		st->freed += READ_ONCE(p->freed);
 		st->clones += READ_ONCE(p->clones);
 		st->failures += READ_ONCE(p->failures);
+		st->misuse += READ_ONCE(p->misuse);
+		st->ctx_allocs += READ_ONCE(p->ctx_allocs);
+		st->bytes_copied += READ_ONCE(p->bytes_copied);
+		st->fallback_frag_list += READ_ONCE(p->fallback_frag_list);
+		st->fallback_frags += READ_ONCE(p->fallback_frags);
+		st->fallback_unreadable += READ_ONCE(p->fallback_unreadable);
 	}
 	st->outstanding = st->allocated - st->freed;
 }
@@ -143,40 +143,40 @@ int nbl_pool_destroy(struct nbl_pool *pool)
 }
 EXPORT_SYMBOL_GPL(nbl_pool_destroy);
 
-/**
- * nbl_alloc() - take a zeroed NBL from a pool
- * @pool: the pool
- * @gfp: allocation flags
- *
- * Context: any context, as @gfp allows.
- * Return: the NBL, or NULL (counted as a pool failure).
+/*
+ * A zeroed NBL with one reference, for its owner. An original gets the
+ * pool's pre-allocated context area; callers that make a clone take it
+ * away, as NDIS gives clones no context.
  */
 struct nbl *nbl_alloc(struct nbl_pool *pool, gfp_t gfp)
 {
-	struct nbl *nbl;
+	struct nbl *nbl = NULL;
 
-	nbl = kmem_cache_zalloc(pool->cache, gfp);
-	if (unlikely(!nbl)) {
-		this_cpu_inc(pool->pcpu->failures);
+	if (!nbl_fault_fail(&nbl_fault_nbl_alloc))
+		nbl = kmem_cache_zalloc(pool->cache, gfp);
+	if (unlikely(!nbl))
 		return NULL;
-	}
+
 	nbl->pool = pool;
+	__skb_queue_head_init(&nbl->nbs);
+	atomic_set(&nbl->refs, 1);
+	if (pool->params.ctx_size) {
+		struct nbl_context *ctx = (struct nbl_context *)(nbl + 1);
+
+		ctx->size = pool->params.ctx_size;
+		ctx->offset = ctx->size;
+		ctx->preallocated = true;
+		nbl->ctx = ctx;
+	}
 	this_cpu_inc(pool->pcpu->allocated);
 	return nbl;
 }
-EXPORT_SYMBOL_GPL(nbl_alloc);
 
-/**
- * nbl_free() - return an NBL to its pool
- * @nbl: the NBL
- *
- * Context: any context.
- */
-void nbl_free(struct nbl *nbl)
+/* Return a completed NBL, with no NB and no allocated context, to its pool. */
+void nbl_release(struct nbl *nbl)
 {
 	struct nbl_pool *pool = nbl->pool;
 
 	kmem_cache_free(pool->cache, nbl);
 	this_cpu_inc(pool->pcpu->freed);
 }
-EXPORT_SYMBOL_GPL(nbl_free);

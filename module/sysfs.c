@@ -41,6 +41,18 @@ static struct nblc_pool_attr nblc_pool_attrs[] = {
 	  offsetof(struct nbl_pool_stats, clones) },
 	{ __ATTR(failures, 0444, nblc_pool_show, NULL),
 	  offsetof(struct nbl_pool_stats, failures) },
+	{ __ATTR(misuse, 0444, nblc_pool_show, NULL),
+	  offsetof(struct nbl_pool_stats, misuse) },
+	{ __ATTR(ctx_allocs, 0444, nblc_pool_show, NULL),
+	  offsetof(struct nbl_pool_stats, ctx_allocs) },
+	{ __ATTR(bytes_copied, 0444, nblc_pool_show, NULL),
+	  offsetof(struct nbl_pool_stats, bytes_copied) },
+	{ __ATTR(fallback_frag_list, 0444, nblc_pool_show, NULL),
+	  offsetof(struct nbl_pool_stats, fallback_frag_list) },
+	{ __ATTR(fallback_frags, 0444, nblc_pool_show, NULL),
+	  offsetof(struct nbl_pool_stats, fallback_frags) },
+	{ __ATTR(fallback_unreadable, 0444, nblc_pool_show, NULL),
+	  offsetof(struct nbl_pool_stats, fallback_unreadable) },
 };
 
 static struct attribute *nblc_pool_group_attrs[ARRAY_SIZE(nblc_pool_attrs) + 1];

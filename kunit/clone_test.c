@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: clones. What a clone shares with its parent and what it owns,
+ * proven on the pointers, page references and dataref of real skbs; when
+ * parents complete; how misuse and allocation failures are handled.
+ */
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+
+#include "compat.h"
+#include "nbl.h"
+#include "nbl_fault.h"
+#include "fixture.h"
+#include "shapes.h"
+
+#ifdef HAVE_PAGE_POOL_HELPERS_H
+#include <net/page_pool/helpers.h>
+#else
+#include <net/page_pool.h>
+#endif
+
+static u64 clone_stat(struct nbl_pool *pool, size_t off)
+{
+	struct nbl_pool_stats st;
+
+	nbl_pool_stats(pool, &st);
+	return *(u64 *)((char *)&st + off);
+}
+
+#define STAT(pool, field) clone_stat(pool, offsetof(struct nbl_pool_stats, field))
+
+static struct nbl *clone_parent(struct kunit *test, struct nbl_pool *pool,
+				enum nblt_shape shape)
+{
+	struct nbl *parent = nbl_wrap(pool, nblt_make(test, shape), 0, GFP_KERNEL);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(parent));
+	return parent;
+}
+
+static void shape_desc(const enum nblt_shape *shape, char *desc)
+{
+	strscpy(desc, nblt_shape_names[*shape], KUNIT_PARAM_DESC_SIZE);
+}
+
+static const enum nblt_shape all_shapes[] = {
+	NBLT_LINEAR, NBLT_PAGED, NBLT_HEAD_FRAG, NBLT_GSO, NBLT_FRAG_LIST,
+};
+
+static const enum nblt_shape paged_shapes[] = {
+	NBLT_LINEAR, NBLT_PAGED, NBLT_HEAD_FRAG, NBLT_GSO,
+};
+
+KUNIT_ARRAY_PARAM(all_shapes, all_shapes, shape_desc);
+KUNIT_ARRAY_PARAM(paged_shapes, paged_shapes, shape_desc);
+
+/* Share mode: the child is the parent's data, descriptors and all. */
+static void clone_share_test(struct kunit *test)
+{
+	const enum nblt_shape *shape = test->param_value;
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, *shape);
+	struct sk_buff *p = nbl_first_nb(parent), *c;
+	int refs[MAX_SKB_FRAGS], after[MAX_SKB_FRAGS], n, i;
+	int dataref = atomic_read(&skb_shinfo(p)->dataref);
+	struct nbl *child;
+
+	n = nblt_page_refs(p, refs, MAX_SKB_FRAGS);
+	child = nbl_clone(parent, NBL_CLONE_SHARE, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	c = nbl_first_nb(child);
+
+	KUNIT_EXPECT_PTR_EQ(test, child->parent, parent);
+	KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), 1);
+	KUNIT_EXPECT_NULL(test, nbl_context_data(child));
+	KUNIT_EXPECT_PTR_EQ(test, c->head, p->head);
+	KUNIT_EXPECT_PTR_EQ(test, c->data, p->data);
+	KUNIT_EXPECT_PTR_EQ(test, skb_shinfo(c), skb_shinfo(p));
+	KUNIT_EXPECT_EQ(test, atomic_read(&skb_shinfo(p)->dataref), dataref + 1);
+	KUNIT_EXPECT_EQ(test, nblt_page_refs(p, after, MAX_SKB_FRAGS), n);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, after[i], refs[i]);
+	KUNIT_EXPECT_TRUE(test, nblt_same_bytes(c, p));
+	KUNIT_EXPECT_EQ(test, STAT(pool, bytes_copied), 0);
+
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(child), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&skb_shinfo(p)->dataref), dataref);
+	KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), 0);
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+}
+
+/* Linear bytes of @skb before data, and from data to the header end. */
+static unsigned int own_header_bytes(const struct sk_buff *skb)
+{
+	unsigned int end = skb_mac_header(skb) - skb->data + ETH_HLEN;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL)
+		end = max_t(unsigned int, end, skb_checksum_start_offset(skb) +
+			    skb->csum_offset + sizeof(__sum16));
+	return min(end, skb_headlen(skb));
+}
+
+/* Every page the child points at is one of the parent's, one ref more. */
+static void own_expect_pages(struct kunit *test, const struct sk_buff *p,
+			     const struct sk_buff *c, int extra)
+{
+	int i;
+
+	for (i = 0; i < skb_shinfo(c)->nr_frags; i++) {
+		struct page *page = skb_frag_page(&skb_shinfo(c)->frags[i]);
+
+		KUNIT_EXPECT_TRUE_MSG(test, nblt_page_in(page, p), "frag %d", i);
+	}
+	if (p->head_frag)
+		KUNIT_EXPECT_EQ(test, page_ref_count(virt_to_head_page(p->head)),
+				1 + extra);
+	for (i = 0; i < skb_shinfo(p)->nr_frags; i++)
+		KUNIT_EXPECT_EQ(test,
+				page_ref_count(skb_frag_page(&skb_shinfo(p)->frags[i])),
+				1 + extra);
+}
+
+/* Own mode: new descriptors and headers, the parent's pages. */
+static void clone_own_test(struct kunit *test)
+{
+	const enum nblt_shape *shape = test->param_value;
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, *shape);
+	struct sk_buff *p = nbl_first_nb(parent), *c;
+	unsigned int hdr = own_header_bytes(p);
+	struct nbl *child;
+
+	child = nbl_clone(parent, NBL_CLONE_OWN, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	c = nbl_first_nb(child);
+	KUNIT_EXPECT_TRUE(test, nblt_same_bytes(c, p));
+
+	if (*shape == NBLT_FRAG_LIST) {
+		KUNIT_EXPECT_EQ(test, STAT(pool, fallback_frag_list), 1);
+		KUNIT_EXPECT_PTR_EQ(test, skb_shinfo(c), skb_shinfo(p));
+		goto out;
+	}
+	KUNIT_EXPECT_PTR_NE(test, skb_shinfo(c), skb_shinfo(p));
+	KUNIT_EXPECT_FALSE(test, skb_cloned(p));
+	KUNIT_EXPECT_FALSE(test, c->pp_recycle);
+	KUNIT_EXPECT_TRUE(test, skb_has_shared_frag(c) || !skb_is_nonlinear(c));
+	own_expect_pages(test, p, c, 1);
+	if (p->head_frag || *shape != NBLT_LINEAR) {
+		/* Only headers in the child's head, the rest referenced. */
+		KUNIT_EXPECT_LE(test, skb_headlen(c),
+				p->head_frag ? hdr : skb_headlen(p));
+	}
+	KUNIT_EXPECT_EQ(test, STAT(pool, bytes_copied),
+			p->head_frag ? 0 : skb_headlen(p) - hdr);
+	KUNIT_EXPECT_EQ(test, skb_mac_header(c) - c->data,
+			skb_mac_header(p) - p->data);
+	KUNIT_EXPECT_EQ(test, skb_shinfo(c)->gso_size, skb_shinfo(p)->gso_size);
+out:
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(child), 0);
+	own_expect_pages(test, p, p, 0);
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+}
+
+/* Pushing and trimming an own-mode child leaves the parent as it was. */
+static void clone_own_isolated_test(struct kunit *test)
+{
+	const enum nblt_shape *shape = test->param_value;
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, *shape);
+	struct sk_buff *p = nbl_first_nb(parent), *c, *snap;
+	int nr_frags = skb_shinfo(p)->nr_frags;
+	struct nbl *child;
+
+	snap = skb_copy(p, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	child = nbl_clone(parent, NBL_CLONE_OWN, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	c = nbl_first_nb(child);
+
+	KUNIT_ASSERT_GE(test, skb_headroom(c), 4u);
+	memset(skb_push(c, 4), 0xee, 4);
+	memset(c->data + 4, 0xdd, ETH_HLEN);
+	KUNIT_EXPECT_EQ(test, pskb_trim(c, 100), 0);
+	KUNIT_EXPECT_EQ(test, c->len, 100u);
+
+	KUNIT_EXPECT_EQ(test, skb_shinfo(p)->nr_frags, nr_frags);
+	KUNIT_EXPECT_TRUE(test, nblt_same_bytes(p, snap));
+	kfree_skb(snap);
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(child), 0);
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+}
+
+/* The copy baselines copy what they say, and count it. */
+static void clone_copy_test(struct kunit *test)
+{
+	const enum nblt_shape *shape = test->param_value;
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, *shape);
+	struct sk_buff *p = nbl_first_nb(parent), *c;
+	struct nbl *pskb, *copy;
+	int i;
+
+	pskb = nbl_clone(parent, NBL_CLONE_PSKB_COPY, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pskb));
+	c = nbl_first_nb(pskb);
+	KUNIT_EXPECT_PTR_NE(test, c->head, p->head);
+	KUNIT_EXPECT_TRUE(test, nblt_same_bytes(c, p));
+	for (i = 0; i < skb_shinfo(c)->nr_frags; i++)
+		KUNIT_EXPECT_TRUE(test, nblt_page_in(skb_frag_page(&skb_shinfo(c)->frags[i]), p));
+	KUNIT_EXPECT_EQ(test, STAT(pool, bytes_copied), skb_headlen(p));
+
+	copy = nbl_clone(parent, NBL_CLONE_COPY, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(copy));
+	c = nbl_first_nb(copy);
+	KUNIT_EXPECT_FALSE(test, skb_is_nonlinear(c));
+	KUNIT_EXPECT_TRUE(test, nblt_same_bytes(c, p));
+	KUNIT_EXPECT_EQ(test, STAT(pool, bytes_copied), skb_headlen(p) + p->len);
+	KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), 2);
+
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(pskb), 0);
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(copy), 0);
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+}
+
+/* GSO segmentation and checksum help accept own-mode children. */
+static void clone_own_gso_csum_test(struct kunit *test)
+{
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, NBLT_GSO);
+	struct sk_buff *p = nbl_first_nb(parent), *c, *segs, *seg, *snap;
+	unsigned int total = 0, n = 0;
+	struct nbl *child;
+
+	snap = skb_copy(p, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	child = nbl_clone(parent, NBL_CLONE_OWN, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	c = nbl_first_nb(child);
+
+	segs = skb_gso_segment(c, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(segs));
+	skb_list_walk_safe(segs, seg, segs) {
+		n++;
+		total += seg->len - NBLT_HDR_LEN;
+		kfree_skb(seg);
+	}
+	KUNIT_EXPECT_EQ(test, n, skb_shinfo(p)->gso_segs);
+	KUNIT_EXPECT_EQ(test, total, p->len - NBLT_HDR_LEN);
+
+	/* Now without GSO: the checksum is filled in on the child only. */
+	skb_gso_reset(c);
+	KUNIT_EXPECT_EQ(test, skb_checksum_help(c), 0);
+	KUNIT_EXPECT_EQ(test, (int)c->ip_summed, CHECKSUM_NONE);
+	KUNIT_EXPECT_TRUE(test, nblt_same_bytes(p, snap));
+	kfree_skb(snap);
+
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(child), 0);
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+}
+
+/* A page_pool-backed parent: the child never recycles what it borrowed. */
+static void clone_own_page_pool_test(struct kunit *test)
+{
+#if IS_ENABLED(CONFIG_PAGE_POOL)
+	struct page_pool_params pp = {
+		.order = 0, .pool_size = 16, .nid = NUMA_NO_NODE,
+	};
+	struct nbl_pool *pool = test->priv;
+	struct page *head, *frag;
+	struct page_pool *ppool;
+	struct nbl *parent, *child;
+	struct sk_buff *skb, *c;
+
+	ppool = page_pool_create(&pp);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ppool));
+	head = page_pool_dev_alloc_pages(ppool);
+	frag = page_pool_dev_alloc_pages(ppool);
+	KUNIT_ASSERT_NOT_NULL(test, head);
+	KUNIT_ASSERT_NOT_NULL(test, frag);
+	skb = build_skb(page_address(head), PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_mark_for_recycle(skb);
+	skb_reserve(skb, NET_SKB_PAD);
+	memset(skb_put(skb, 200), 0x5a, 200);
+	skb_reset_mac_header(skb);
+	skb_add_rx_frag(skb, 0, frag, 0, 1000, PAGE_SIZE);
+
+	parent = nbl_wrap(pool, skb, 0, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(parent));
+	child = nbl_clone(parent, NBL_CLONE_OWN, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	c = nbl_first_nb(child);
+	KUNIT_EXPECT_TRUE(test, skb->pp_recycle);
+	KUNIT_EXPECT_FALSE(test, c->pp_recycle);
+	KUNIT_EXPECT_TRUE(test, nblt_page_in(head, c));
+	KUNIT_EXPECT_TRUE(test, nblt_page_in(frag, c));
+
+	/* The parent returns its pages first; the child's refs keep them. */
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+	KUNIT_EXPECT_EQ(test, page_ref_count(frag), 1);
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(child), 0);
+	page_pool_destroy(ppool);
+#else
+	kunit_skip(test, "no CONFIG_PAGE_POOL");
+#endif
+}
+
+/* A clone of a clone has the clone as its parent. */
+static void clone_of_clone_test(struct kunit *test)
+{
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, NBLT_PAGED);
+	struct nbl *child, *grand;
+
+	child = nbl_clone(parent, NBL_CLONE_OWN, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	grand = nbl_clone(child, NBL_CLONE_SHARE, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(grand));
+	KUNIT_EXPECT_PTR_EQ(test, grand->parent, child);
+	KUNIT_EXPECT_EQ(test, nbl_child_refs(child), 1);
+	KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), 1);
+	KUNIT_EXPECT_TRUE(test, nblt_same_bytes(nbl_first_nb(grand),
+						nbl_first_nb(parent)));
+	KUNIT_EXPECT_EQ(test, STAT(pool, clones), 2);
+
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(child), 0);
+	KUNIT_EXPECT_EQ(test, STAT(pool, outstanding), 3);
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(grand), 0);
+}
+
+/*
+ * Completion: parent and children freed in every relative order, some
+ * children's skbs orphaned (their destructor run early) before that.
+ */
+struct complete_case {
+	int children;
+	int parent_pos;		/* freed after this many children */
+	bool orphan_odd;	/* orphan every odd child's skb first */
+	char desc[32];
+};
+
+static struct complete_case complete_cases[2 * (2 + 3 + 4 + 5 + 6 + 7 + 8 + 9)];
+
+static void complete_cases_init(void)
+{
+	int n, pos, orphan, i = 0;
+
+	for (n = 1; n <= 8; n++)
+		for (pos = 0; pos <= n; pos++)
+			for (orphan = 0; orphan < 2; orphan++) {
+				struct complete_case *c = &complete_cases[i++];
+
+				c->children = n;
+				c->parent_pos = pos;
+				c->orphan_odd = orphan;
+				snprintf(c->desc, sizeof(c->desc), "%d children, parent %d%s",
+					 n, pos, orphan ? ", orphaned" : "");
+			}
+}
+
+static const void *complete_gen_params(const void *prev, char *desc)
+{
+	const struct complete_case *c = prev;
+
+	if (!c) {
+		complete_cases_init();
+		c = complete_cases;
+	} else if (++c == complete_cases + ARRAY_SIZE(complete_cases)) {
+		return NULL;
+	}
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+	return c;
+}
+
+static void count_completion(struct nbl *nbl, void *arg)
+{
+	atomic_inc(arg);
+}
+
+static void clone_complete_order_test(struct kunit *test)
+{
+	const struct complete_case *cc = test->param_value;
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, NBLT_HEAD_FRAG);
+	atomic_t parent_done = ATOMIC_INIT(0), child_done[8];
+	struct nbl *child[8];
+	int i, freed = 0;
+
+	nbl_on_complete(parent, count_completion, &parent_done);
+	for (i = 0; i < cc->children; i++) {
+		atomic_set(&child_done[i], 0);
+		child[i] = nbl_clone(parent, i % 2 ? NBL_CLONE_OWN : NBL_CLONE_SHARE,
+				     GFP_KERNEL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(child[i]));
+		nbl_on_complete(child[i], count_completion, &child_done[i]);
+		if (cc->orphan_odd && i % 2)
+			skb_orphan(nbl_first_nb(child[i]));
+	}
+	KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), cc->children);
+
+	for (i = 0; i <= cc->children; i++) {
+		if (i == cc->parent_pos)
+			KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+		if (i < cc->children) {
+			KUNIT_EXPECT_EQ(test, nbl_free_clone(child[i]), 0);
+			KUNIT_EXPECT_EQ(test, atomic_read(&child_done[i]), 1);
+			freed++;
+		}
+		KUNIT_EXPECT_EQ(test, atomic_read(&parent_done),
+				freed == cc->children && i >= cc->parent_pos ? 1 : 0);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&parent_done), 1);
+}
+
+/* A sent NB keeps its clone, and so the parent, alive until it is freed. */
+static void clone_popped_nb_test(struct kunit *test)
+{
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, NBLT_PAGED);
+	atomic_t parent_done = ATOMIC_INIT(0), child_done = ATOMIC_INIT(0);
+	struct sk_buff *sent;
+	struct nbl *child;
+
+	nbl_on_complete(parent, count_completion, &parent_done);
+	child = nbl_clone(parent, NBL_CLONE_SHARE, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	nbl_on_complete(child, count_completion, &child_done);
+	sent = nbl_pop_nb(child);
+	KUNIT_ASSERT_NOT_NULL(test, sent);
+	KUNIT_EXPECT_EQ(test, nbl_nb_count(child), 0);
+
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(child), 0);
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&child_done), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&parent_done), 0);
+	kfree_skb(sent);
+	KUNIT_EXPECT_EQ(test, atomic_read(&child_done), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&parent_done), 1);
+}
+
+/* Each misuse is refused with its errno, counted once, and changes nothing. */
+static void clone_misuse_test(struct kunit *test)
+{
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, NBLT_LINEAR);
+	struct sk_buff *skb = nblt_make(test, NBLT_LINEAR);
+	struct nbl *child, *borrow;
+	u64 misuse = 0;
+
+#define EXPECT_MISUSE(call, err) do {					\
+		KUNIT_EXPECT_EQ(test, (long)(call), (long)(err));	\
+		KUNIT_EXPECT_EQ(test, STAT(pool, misuse), ++misuse);	\
+	} while (0)
+
+	child = nbl_clone(parent, NBL_CLONE_SHARE, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	EXPECT_MISUSE(PTR_ERR(nbl_clone(parent, 0, GFP_KERNEL)), -EINVAL);
+	EXPECT_MISUSE(PTR_ERR(nbl_clone(parent, NBL_CLONE_SHARE | NBL_CLONE_OWN,
+					GFP_KERNEL)), -EINVAL);
+	EXPECT_MISUSE(PTR_ERR(nbl_clone(parent, BIT(8), GFP_KERNEL)), -EINVAL);
+	EXPECT_MISUSE(nbl_free(child), -EINVAL);
+	EXPECT_MISUSE(nbl_free_clone(parent), -EINVAL);
+	EXPECT_MISUSE(nbl_unborrow(parent), -EINVAL);
+	KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), 1);
+
+	/* Released but pending on its child: a second free, a clone. */
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+	EXPECT_MISUSE(nbl_free(parent), -EINVAL);
+	EXPECT_MISUSE(PTR_ERR(nbl_clone(parent, NBL_CLONE_SHARE, GFP_KERNEL)),
+		      -EINVAL);
+	KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), 1);
+
+	/* A borrowing NBL: not freed, not popped, until it lets go. */
+	borrow = nbl_wrap(pool, skb, NBL_WRAP_BORROW, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(borrow));
+	EXPECT_MISUSE(nbl_free(borrow), -EBUSY);
+	EXPECT_MISUSE((long)nbl_pop_nb(borrow), 0);
+	KUNIT_EXPECT_EQ(test, nbl_unborrow(borrow), 0);
+	KUNIT_EXPECT_NULL(test, skb->next);
+	KUNIT_EXPECT_EQ(test, nbl_free(borrow), 0);
+	kfree_skb(skb);
+	EXPECT_MISUSE(PTR_ERR(nbl_wrap(pool, NULL, 0, GFP_KERNEL)), -EINVAL);
+
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(child), 0);
+#undef EXPECT_MISUSE
+}
+
+/* Every allocation of a clone failing in turn: an error, nothing else. */
+static void clone_fault_test(struct kunit *test)
+{
+	static const unsigned int modes[] = {
+		NBL_CLONE_SHARE, NBL_CLONE_OWN, NBL_CLONE_PSKB_COPY, NBL_CLONE_COPY,
+	};
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, NBLT_HEAD_FRAG);
+	struct sk_buff *p = nbl_first_nb(parent);
+	int dataref = atomic_read(&skb_shinfo(p)->dataref);
+	int m, nth, injected = 0;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		for (nth = 1; nth < 16; nth++) {
+			u64 failures = STAT(pool, failures);
+			struct nbl *child;
+
+			nbl_fault_fail_nth(nth);
+			child = nbl_clone(parent, modes[m], GFP_KERNEL);
+			if (!IS_ERR(child)) {
+				/* The clone made fewer calls: all have failed. */
+				KUNIT_EXPECT_GT(test, nbl_fault_nth_left(), 0);
+				nbl_fault_fail_nth(0);
+				KUNIT_EXPECT_EQ(test, nbl_free_clone(child), 0);
+				break;
+			}
+			injected++;
+			KUNIT_EXPECT_EQ(test, PTR_ERR(child), -ENOMEM);
+			KUNIT_EXPECT_EQ(test, STAT(pool, failures), failures + 1);
+			KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), 0);
+			KUNIT_EXPECT_EQ(test, STAT(pool, outstanding), 1);
+			KUNIT_EXPECT_EQ(test, atomic_read(&skb_shinfo(p)->dataref),
+					dataref);
+			own_expect_pages(test, p, p, 0);
+		}
+		KUNIT_EXPECT_LT(test, nth, 16);
+	}
+	/* nbl_alloc, skb_alloc and owner, in each of the four modes */
+	KUNIT_EXPECT_GE(test, injected, 12);
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+}
+
+static struct kunit_case clone_test_cases[] = {
+	KUNIT_CASE_PARAM(clone_share_test, all_shapes_gen_params),
+	KUNIT_CASE_PARAM(clone_own_test, all_shapes_gen_params),
+	KUNIT_CASE_PARAM(clone_own_isolated_test, paged_shapes_gen_params),
+	KUNIT_CASE_PARAM(clone_copy_test, all_shapes_gen_params),
+	KUNIT_CASE(clone_own_gso_csum_test),
+	KUNIT_CASE(clone_own_page_pool_test),
+	KUNIT_CASE(clone_of_clone_test),
+	KUNIT_CASE_PARAM(clone_complete_order_test, complete_gen_params),
+	KUNIT_CASE(clone_popped_nb_test),
+	KUNIT_CASE(clone_misuse_test),
+	KUNIT_CASE(clone_fault_test),
+	{}
+};
+
+static struct kunit_suite clone_test_suite = {
+	.name = "nblclone_clone",
+	.init = nblt_pool_init,
+	.exit = nblt_pool_exit,
+	.test_cases = clone_test_cases,
+};
+
+kunit_test_suite(clone_test_suite);

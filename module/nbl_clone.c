@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Clones (NdisAllocateCloneNetBufferList): a new NBL whose NBs describe the
+ * parent's data, linked to the parent, which cannot complete before it.
+ */
+#include <linux/bitops.h>
+#include <linux/module.h>
+#include <linux/skbuff.h>
+
+#include "nbl_internal.h"
+
+/* One NB of a clone, in the clone's mode. */
+static struct sk_buff *nbl_clone_skb(struct nbl_pool *pool,
+				     struct sk_buff *skb, unsigned int mode,
+				     gfp_t gfp)
+{
+	struct sk_buff *n = NULL;
+
+	if (nbl_fault_fail(&nbl_fault_skb_alloc))
+		return NULL;
+	switch (mode) {
+	case NBL_CLONE_SHARE:
+		return skb_clone(skb, gfp);
+	case NBL_CLONE_OWN:
+		return nbl_skb_own(pool, skb, gfp);
+	case NBL_CLONE_PSKB_COPY:
+		n = pskb_copy(skb, gfp);
+		if (n)
+			this_cpu_add(pool->pcpu->bytes_copied, skb_headlen(skb));
+		break;
+	case NBL_CLONE_COPY:
+		n = skb_copy(skb, gfp);
+		if (n)
+			this_cpu_add(pool->pcpu->bytes_copied, skb->len);
+		break;
+	}
+	return n;
+}
+
+/**
+ * nbl_clone() - clone an NBL: new NBs, the same data
+ * @parent: the NBL to clone; an original or itself a clone, not released,
+ *	holding at least one NB
+ * @flags: exactly one mode: NBL_CLONE_SHARE (skb_clone(): the child shares
+ *	the parent's skb_shared_info, NDIS_CLONE_FLAGS_USE_ORIGINAL_MDLS),
+ *	NBL_CLONE_OWN (own skb_shared_info over the same pages, private
+ *	headers: the child can be trimmed, tagged or re-encapsulated without
+ *	touching the parent), or the NBL_CLONE_PSKB_COPY and NBL_CLONE_COPY
+ *	baselines
+ * @gfp: allocation flags
+ *
+ * The clone has no context. Its parent completes only after the clone has
+ * been freed with nbl_free_clone() and each of its NBs freed or orphaned.
+ *
+ * Context: any context, as @gfp allows.
+ * Return: the clone, or an ERR_PTR(): -EINVAL for bad flags or a parent
+ * that cannot be cloned, -ENOMEM (also when the owner table has no room for
+ * an NB). A failed clone leaves the parent as it was.
+ */
+struct nbl *nbl_clone(struct nbl *parent, unsigned int flags, gfp_t gfp)
+{
+	unsigned int mode = flags & NBL_CLONE_MODES;
+	struct nbl_pool *pool = parent->pool;
+	struct sk_buff *skb, *n;
+	struct nbl *child;
+
+	if ((flags & ~NBL_CLONE_MODES) || hweight32(mode) != 1)
+		return ERR_PTR(nbl_misuse(pool, -EINVAL, __func__, "bad flags"));
+	if (test_bit(NBL_F_RELEASED, &parent->flags))
+		return ERR_PTR(nbl_misuse(pool, -EINVAL, __func__, "of a freed NBL"));
+	if (skb_queue_empty(&parent->nbs))
+		return ERR_PTR(nbl_misuse(pool, -EINVAL, __func__, "of an NBL without NBs"));
+
+	child = nbl_new_child(parent, mode == NBL_CLONE_OWN ? BIT(NBL_F_OWN) : 0,
+			      gfp);
+	if (!child)
+		goto err;
+	nbl_for_each_nb(parent, skb) {
+		n = nbl_clone_skb(pool, skb, mode, gfp);
+		if (!n || nbl_child_add_nb(child, n))
+			goto err_abort;
+	}
+	this_cpu_inc(pool->pcpu->clones);
+	return child;
+
+err_abort:
+	nbl_abort_child(child);
+err:
+	this_cpu_inc(pool->pcpu->failures);
+	return ERR_PTR(-ENOMEM);
+}
+EXPORT_SYMBOL_GPL(nbl_clone);

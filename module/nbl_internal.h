@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the files of the nbl library share with each other, and nobody else.
+ */
+#ifndef _NBLCLONE_NBL_INTERNAL_H
+#define _NBLCLONE_NBL_INTERNAL_H
+
+#include <linux/percpu.h>
+
+#include "nbl.h"
+#include "nbl_fault.h"
+
+/*
+ * A pool's counters, per CPU: written only with this_cpu_*() on the owning
+ * CPU, read by summing all CPUs (nbl_pool_stats()). No atomics on the fast
+ * path; a sum taken while NBLs are in motion is a snapshot, exact at a
+ * quiescent point.
+ */
+struct nbl_pool_pcpu {
+	unsigned long allocated;
+	unsigned long freed;
+	unsigned long clones;
+	unsigned long failures;
+	unsigned long misuse;
+	unsigned long ctx_allocs;
+	unsigned long bytes_copied;
+	unsigned long fallback_frag_list;
+	unsigned long fallback_frags;
+	unsigned long fallback_unreadable;
+};
+
+struct nbl_pool {
+	struct kmem_cache *cache;
+	struct nbl_pool_pcpu __percpu *pcpu;
+	struct nbl_pool_params params;
+	char name[NBL_POOL_NAME_LEN];
+};
+
+/*
+ * The context area pre-allocated in an original NBL's object (nbl_pool.c
+ * lays it out, nbl_context.c uses it). The stack grows down: bytes
+ * data[offset..size) are in use.
+ */
+struct nbl_context {
+	struct nbl_context *next;
+	unsigned int size;
+	unsigned int offset;
+	bool preallocated;
+	u8 data[] __aligned(8);
+};
+
+/* Sites that fault injection can fail (nbl_fault.h). */
+extern struct nbl_fault nbl_fault_nbl_alloc;
+extern struct nbl_fault nbl_fault_skb_alloc;
+extern struct nbl_fault nbl_fault_owner;
+extern struct nbl_fault nbl_fault_ctx_alloc;
+
+/* nbl_pool.c */
+struct nbl *nbl_alloc(struct nbl_pool *pool, gfp_t gfp);
+void nbl_release(struct nbl *nbl);
+
+/* nbl.c */
+void nbl_put(struct nbl *nbl);
+int nbl_misuse(struct nbl_pool *pool, int err, const char *fn, const char *why);
+struct nbl *nbl_new_child(struct nbl *parent, unsigned long flags, gfp_t gfp);
+int nbl_child_add_nb(struct nbl *child, struct sk_buff *skb);
+void nbl_abort_child(struct nbl *child);
+
+/* nbl_context.c */
+void nbl_contexts_free(struct nbl *nbl);
+
+/* nbl_pages.c: skbs that reference another skb's data */
+struct sk_buff *nbl_skb_own(struct nbl_pool *pool, struct sk_buff *skb,
+			    gfp_t gfp);
+struct sk_buff *nbl_skb_ref_range(struct nbl_pool *pool, struct sk_buff *first,
+				  const struct sk_buff_head *list,
+				  unsigned int off, unsigned int len, gfp_t gfp);
+
+/* nbl_owner.c */
+int nbl_owner_set(struct sk_buff *skb, void *owner);
+void *nbl_owner_take(const struct sk_buff *skb);
+int nbl_owner_init(unsigned int bits);
+void nbl_owner_exit(void);
+
+#endif /* _NBLCLONE_NBL_INTERNAL_H */
