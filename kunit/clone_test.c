@@ -415,7 +415,10 @@ static void clone_complete_order_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&parent_done), 1);
 }
 
-/* A sent NB keeps its clone, and so the parent, alive until it is freed. */
+/*
+ * A sent NB keeps its clone, and so the parent, pending until whoever holds
+ * it frees or orphans it.
+ */
 static void clone_popped_nb_test(struct kunit *test)
 {
 	struct nbl_pool *pool = test->priv;
@@ -436,8 +439,11 @@ static void clone_popped_nb_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&child_done), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&parent_done), 0);
-	kfree_skb(sent);
+	/* Orphaned by its holder: that ends the dependency, not the free. */
+	skb_orphan(sent);
 	KUNIT_EXPECT_EQ(test, atomic_read(&child_done), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&parent_done), 1);
+	kfree_skb(sent);
 	KUNIT_EXPECT_EQ(test, atomic_read(&parent_done), 1);
 }
 
