@@ -307,6 +307,64 @@ static void clone_own_page_pool_test(struct kunit *test)
 #endif
 }
 
+/*
+ * A zerocopy parent (MSG_ZEROCOPY-like, DONT_ORPHAN): an own-mode child
+ * shares the user's pages and holds the ubuf_info, which completes only
+ * after the child and the parent are both gone.
+ */
+struct zc_ubuf {
+	struct ubuf_info ubuf;
+	atomic_t completed;
+};
+
+static void zc_complete(struct sk_buff *skb, struct ubuf_info *uarg,
+			bool success)
+{
+	struct zc_ubuf *z = container_of(uarg, struct zc_ubuf, ubuf);
+
+	if (refcount_dec_and_test(&uarg->refcnt))
+		atomic_inc(&z->completed);
+}
+
+#ifdef HAVE_UBUF_INFO_OPS
+static const struct ubuf_info_ops zc_ops = { .complete = zc_complete };
+#endif
+
+static void clone_own_zerocopy_test(struct kunit *test)
+{
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, NBLT_PAGED);
+	struct sk_buff *p = nbl_first_nb(parent), *c;
+	struct zc_ubuf z = {};
+	struct nbl *child;
+
+#ifdef HAVE_UBUF_INFO_OPS
+	z.ubuf.ops = &zc_ops;
+#else
+	z.ubuf.callback = zc_complete;
+#endif
+	refcount_set(&z.ubuf.refcnt, 1);
+	z.ubuf.flags = SKBFL_ZEROCOPY_FRAG | SKBFL_DONT_ORPHAN;
+	skb_zcopy_set(p, &z.ubuf, NULL);
+	KUNIT_ASSERT_PTR_EQ(test, skb_zcopy(p), &z.ubuf);
+
+	child = nbl_clone(parent, NBL_CLONE_OWN, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	c = nbl_first_nb(child);
+	KUNIT_EXPECT_PTR_NE(test, skb_shinfo(c), skb_shinfo(p));
+	KUNIT_EXPECT_PTR_EQ(test, skb_zcopy(c), &z.ubuf);
+	KUNIT_EXPECT_EQ(test, refcount_read(&z.ubuf.refcnt), 3);
+	own_expect_pages(test, p, c, 1);
+	KUNIT_EXPECT_EQ(test, STAT(pool, bytes_copied), skb_headlen(p) - ETH_HLEN);
+
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(child), 0);
+	KUNIT_EXPECT_EQ(test, refcount_read(&z.ubuf.refcnt), 2);
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&z.completed), 0);
+	net_zcopy_put(&z.ubuf);
+	KUNIT_EXPECT_EQ(test, atomic_read(&z.completed), 1);
+}
+
 /* A clone of a clone has the clone as its parent. */
 static void clone_of_clone_test(struct kunit *test)
 {
@@ -543,6 +601,7 @@ static struct kunit_case clone_test_cases[] = {
 	KUNIT_CASE_PARAM(clone_copy_test, all_shapes_gen_params),
 	KUNIT_CASE(clone_own_gso_csum_test),
 	KUNIT_CASE(clone_own_page_pool_test),
+	KUNIT_CASE(clone_own_zerocopy_test),
 	KUNIT_CASE(clone_of_clone_test),
 	KUNIT_CASE_PARAM(clone_complete_order_test, complete_gen_params),
 	KUNIT_CASE(clone_popped_nb_test),

@@ -13,3 +13,4 @@ NBLC_FAULT_INJECTION ?= y
 ccflags-$(NBLC_FAULT_INJECTION) += -DNBLC_FAULT_INJECTION
 ccflags-y += $(shell test -e $(nblc_h)/net/gso.h && echo -DHAVE_NET_GSO_H)
 ccflags-y += $(shell test -e $(nblc_h)/net/page_pool/helpers.h && echo -DHAVE_PAGE_POOL_HELPERS_H)
+ccflags-y += $(shell grep -q "struct ubuf_info_ops" $(nblc_h)/linux/skbuff.h && echo -DHAVE_UBUF_INFO_OPS)
