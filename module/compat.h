@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What differs between the kernels nblclone builds against (6.1 and 6.12).
- * Every HAVE_* is probed from the target's headers by module/Kbuild; see
+ * Every HAVE_* is probed from the target's headers by compat.mk; see
  * Documentation/dev/compat-6.1-6.12.md for the survey behind each one.
  */
 #ifndef _NBLCLONE_COMPAT_H

@@ -99,12 +99,23 @@ int nbl_child_add_nb(struct nbl *child, struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * The owner lets go: free the NBs it still holds and drop its reference.
+ * Refused if it already did.
+ */
+static int nbl_release_owner(struct nbl *nbl, const char *fn)
+{
+	if (test_and_set_bit(NBL_F_RELEASED, &nbl->flags))
+		return nbl_misuse(nbl->pool, -EINVAL, fn, "twice");
+	__skb_queue_purge(&nbl->nbs);
+	nbl_put(nbl);
+	return 0;
+}
+
 /* Undo a clone that could not be finished: as if its owner freed it. */
 void nbl_abort_child(struct nbl *child)
 {
-	__skb_queue_purge(&child->nbs);
-	set_bit(NBL_F_RELEASED, &child->flags);
-	nbl_put(child);
+	nbl_release_owner(child, __func__);
 }
 
 /**
@@ -201,11 +212,7 @@ int nbl_free(struct nbl *nbl)
 		return nbl_misuse(nbl->pool, -EINVAL, __func__, "of a clone");
 	if (test_bit(NBL_F_BORROWED, &nbl->flags))
 		return nbl_misuse(nbl->pool, -EBUSY, __func__, "while borrowing");
-	if (test_and_set_bit(NBL_F_RELEASED, &nbl->flags))
-		return nbl_misuse(nbl->pool, -EINVAL, __func__, "twice");
-	__skb_queue_purge(&nbl->nbs);
-	nbl_put(nbl);
-	return 0;
+	return nbl_release_owner(nbl, __func__);
 }
 EXPORT_SYMBOL_GPL(nbl_free);
 
@@ -224,11 +231,7 @@ int nbl_free_clone(struct nbl *nbl)
 {
 	if (!test_bit(NBL_F_CLONE, &nbl->flags))
 		return nbl_misuse(nbl->pool, -EINVAL, __func__, "of an original");
-	if (test_and_set_bit(NBL_F_RELEASED, &nbl->flags))
-		return nbl_misuse(nbl->pool, -EINVAL, __func__, "twice");
-	__skb_queue_purge(&nbl->nbs);
-	nbl_put(nbl);
-	return 0;
+	return nbl_release_owner(nbl, __func__);
 }
 EXPORT_SYMBOL_GPL(nbl_free_clone);
 

@@ -9,32 +9,36 @@
 
 #include "nbl_internal.h"
 
+/* A copy baseline: all of @skb (skb_copy) or its head (pskb_copy), counted. */
+static struct sk_buff *nbl_copy_skb(struct nbl_pool *pool, struct sk_buff *skb,
+				    bool whole, gfp_t gfp)
+{
+	struct sk_buff *n;
+
+	if (nbl_fault_fail(&nbl_fault_skb_alloc))
+		return NULL;
+	n = whole ? skb_copy(skb, gfp) : pskb_copy(skb, gfp);
+	if (n)
+		this_cpu_add(pool->pcpu->bytes_copied,
+			     whole ? skb->len : skb_headlen(skb));
+	return n;
+}
+
 /* One NB of a clone, in the clone's mode. */
 static struct sk_buff *nbl_clone_skb(struct nbl_pool *pool,
 				     struct sk_buff *skb, unsigned int mode,
 				     gfp_t gfp)
 {
-	struct sk_buff *n = NULL;
-
-	if (nbl_fault_fail(&nbl_fault_skb_alloc))
-		return NULL;
 	switch (mode) {
 	case NBL_CLONE_SHARE:
-		return skb_clone(skb, gfp);
+		return nbl_skb_clone(skb, gfp);
 	case NBL_CLONE_OWN:
 		return nbl_skb_own(pool, skb, gfp);
 	case NBL_CLONE_PSKB_COPY:
-		n = pskb_copy(skb, gfp);
-		if (n)
-			this_cpu_add(pool->pcpu->bytes_copied, skb_headlen(skb));
-		break;
-	case NBL_CLONE_COPY:
-		n = skb_copy(skb, gfp);
-		if (n)
-			this_cpu_add(pool->pcpu->bytes_copied, skb->len);
-		break;
+		return nbl_copy_skb(pool, skb, false, gfp);
+	default:
+		return nbl_copy_skb(pool, skb, true, gfp);
 	}
-	return n;
 }
 
 /**

@@ -112,10 +112,8 @@ static int nbl_chain_rest(struct nbl *parent, struct sk_buff *head, gfp_t gfp)
 
 	tail = &skb_shinfo(head)->frag_list;
 	while ((skb = skb_peek_next(skb, &parent->nbs))) {
-		struct sk_buff *c = NULL;
+		struct sk_buff *c = nbl_skb_clone(skb, gfp);
 
-		if (!nbl_fault_fail(&nbl_fault_skb_alloc))
-			c = skb_clone(skb, gfp);
 		if (!c)
 			return -ENOMEM;
 		*tail = c;

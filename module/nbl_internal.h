@@ -70,6 +70,7 @@ void nbl_abort_child(struct nbl *child);
 void nbl_contexts_free(struct nbl *nbl);
 
 /* nbl_pages.c: skbs that reference another skb's data */
+struct sk_buff *nbl_skb_clone(struct sk_buff *skb, gfp_t gfp);
 struct sk_buff *nbl_skb_own(struct nbl_pool *pool, struct sk_buff *skb,
 			    gfp_t gfp);
 struct sk_buff *nbl_skb_ref_range(struct nbl_pool *pool, struct sk_buff *first,

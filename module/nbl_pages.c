@@ -21,6 +21,14 @@
 
 struct nbl_fault nbl_fault_skb_alloc = NBL_FAULT_INIT("skb_alloc");
 
+/* skb_clone(), as a fault-injectable allocation site. */
+struct sk_buff *nbl_skb_clone(struct sk_buff *skb, gfp_t gfp)
+{
+	if (nbl_fault_fail(&nbl_fault_skb_alloc))
+		return NULL;
+	return skb_clone(skb, gfp);
+}
+
 /* An skb under construction, and what it cost. */
 struct nbl_builder {
 	struct sk_buff *n;
@@ -174,7 +182,7 @@ static void nbl_own_header_span(const struct sk_buff *skb,
 	*end = min(e, data + skb_headlen(skb));
 }
 
-/* Why an own-descriptor clone of @skb cannot be made; 0 if it can. */
+/* Whether an own-descriptor clone of @skb can't be made; counts why. */
 static bool nbl_own_fallback(struct nbl_pool *pool, const struct sk_buff *skb,
 			     unsigned int hdr_end)
 {
@@ -210,7 +218,7 @@ struct sk_buff *nbl_skb_own(struct nbl_pool *pool, struct sk_buff *skb,
 
 	nbl_own_header_span(skb, &start, &end);
 	if (nbl_own_fallback(pool, skb, end))
-		return skb_clone(skb, gfp);
+		return nbl_skb_clone(skb, gfp);
 	/* Zerocopy frags a user may still write to are copied first. */
 	if (skb_orphan_frags(skb, gfp))
 		return NULL;
