@@ -163,6 +163,23 @@ out:
 	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
 }
 
+/*
+ * An own-mode clone of @parent, with a copy of the parent's bytes taken
+ * before it, to prove later that whatever the child went through left the
+ * parent as it was.
+ */
+static struct nbl *own_child_snapshot(struct kunit *test, struct nbl *parent,
+				      struct sk_buff **snap)
+{
+	struct nbl *child;
+
+	*snap = skb_copy(nbl_first_nb(parent), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, *snap);
+	child = nbl_clone(parent, NBL_CLONE_OWN, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	return child;
+}
+
 /* Pushing and trimming an own-mode child leaves the parent as it was. */
 static void clone_own_isolated_test(struct kunit *test)
 {
@@ -173,10 +190,7 @@ static void clone_own_isolated_test(struct kunit *test)
 	int nr_frags = skb_shinfo(p)->nr_frags;
 	struct nbl *child;
 
-	snap = skb_copy(p, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, snap);
-	child = nbl_clone(parent, NBL_CLONE_OWN, GFP_KERNEL);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	child = own_child_snapshot(test, parent, &snap);
 	c = nbl_first_nb(child);
 
 	KUNIT_ASSERT_GE(test, skb_headroom(c), 4u);
@@ -233,10 +247,7 @@ static void clone_own_gso_csum_test(struct kunit *test)
 	unsigned int total = 0, n = 0;
 	struct nbl *child;
 
-	snap = skb_copy(p, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, snap);
-	child = nbl_clone(parent, NBL_CLONE_OWN, GFP_KERNEL);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	child = own_child_snapshot(test, parent, &snap);
 	c = nbl_first_nb(child);
 
 	segs = skb_gso_segment(c, 0);
