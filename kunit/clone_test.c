@@ -376,6 +376,70 @@ static void clone_own_zerocopy_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&z.completed), 1);
 }
 
+/*
+ * A page-backed head whose rest the child references takes a frag of its
+ * own: with every frag already in use, the child must fall back to share
+ * mode; with one free, it is an own-mode child holding all of them.
+ */
+static void clone_own_frags_limit_test(struct kunit *test)
+{
+	struct nbl_pool *pool = test->priv;
+	int extra;
+
+	for (extra = 0; extra <= 1; extra++) {
+		unsigned int nr = NBL_MAX_SKB_FRAGS - 1 + extra;
+		struct sk_buff *skb = nblt_head_frag(test, nr, 256);
+		struct nbl *parent = nbl_wrap(pool, skb, 0, GFP_KERNEL);
+		struct sk_buff *p, *c;
+		struct nbl *child;
+
+		KUNIT_ASSERT_FALSE(test, IS_ERR(parent));
+		p = nbl_first_nb(parent);
+		child = nbl_clone(parent, NBL_CLONE_OWN, GFP_KERNEL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+		c = nbl_first_nb(child);
+		KUNIT_EXPECT_TRUE(test, nblt_same_bytes(c, p));
+		KUNIT_EXPECT_EQ(test, STAT(pool, fallback_frags), extra);
+		KUNIT_EXPECT_EQ(test, skb_shinfo(c) == skb_shinfo(p), !!extra);
+		if (!extra) {
+			KUNIT_EXPECT_EQ(test, skb_shinfo(c)->nr_frags,
+					NBL_MAX_SKB_FRAGS);
+			own_expect_pages(test, p, c, 1);
+		}
+		KUNIT_EXPECT_EQ(test, nbl_free_clone(child), 0);
+		KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+	}
+}
+
+/*
+ * Frags the CPU cannot read (devmem) cannot be referenced page by page:
+ * the child falls back to share mode. Kernels before 6.12 have no such
+ * frags, so there is nothing to prove there.
+ */
+static void clone_own_unreadable_test(struct kunit *test)
+{
+#ifdef HAVE_SKB_FRAGS_READABLE
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, NBLT_PAGED);
+	struct sk_buff *p = nbl_first_nb(parent), *c;
+	struct nbl *child;
+
+	/* Only the flag is tested; the pages stay real so they free normally. */
+	p->unreadable = 1;
+	child = nbl_clone(parent, NBL_CLONE_OWN, GFP_KERNEL);
+	p->unreadable = 0;
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	c = nbl_first_nb(child);
+	KUNIT_EXPECT_EQ(test, STAT(pool, fallback_unreadable), 1);
+	KUNIT_EXPECT_PTR_EQ(test, skb_shinfo(c), skb_shinfo(p));
+	c->unreadable = 0;
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(child), 0);
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+#else
+	kunit_skip(test, "no unreadable (devmem) frags on this kernel");
+#endif
+}
+
 /* A clone of a clone has the clone as its parent. */
 static void clone_of_clone_test(struct kunit *test)
 {
@@ -613,6 +677,8 @@ static struct kunit_case clone_test_cases[] = {
 	KUNIT_CASE(clone_own_gso_csum_test),
 	KUNIT_CASE(clone_own_page_pool_test),
 	KUNIT_CASE(clone_own_zerocopy_test),
+	KUNIT_CASE(clone_own_frags_limit_test),
+	KUNIT_CASE(clone_own_unreadable_test),
 	KUNIT_CASE(clone_of_clone_test),
 	KUNIT_CASE_PARAM(clone_complete_order_test, complete_gen_params),
 	KUNIT_CASE(clone_popped_nb_test),

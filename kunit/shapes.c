@@ -67,12 +67,13 @@ static void nblt_headers(struct sk_buff *skb, unsigned int len)
 	skb->mac_len = ETH_HLEN;
 }
 
-/* Append @len pattern bytes, from byte @from on, in page frags. */
+/* Append @len pattern bytes, from byte @from on, in frags of @chunk bytes. */
 static void nblt_add_frags(struct kunit *test, struct sk_buff *skb,
-			   unsigned int from, unsigned int len)
+			   unsigned int from, unsigned int len,
+			   unsigned int chunk)
 {
 	while (len) {
-		unsigned int l = min_t(unsigned int, len, PAGE_SIZE);
+		unsigned int l = min(len, chunk);
 		struct page *page = alloc_page(GFP_KERNEL);
 		int i = skb_shinfo(skb)->nr_frags;
 
@@ -98,7 +99,16 @@ static struct sk_buff *nblt_linear(struct kunit *test, unsigned int len)
 	return skb;
 }
 
-static struct sk_buff *nblt_head_frag(struct kunit *test)
+/**
+ * nblt_head_frag() - a page-backed head of 1000 bytes, then page frags
+ * @test: the test, asserted on allocation failure
+ * @nr_frags: how many frags
+ * @chunk: the bytes in each frag, at most PAGE_SIZE
+ *
+ * Return: the skb, with valid Ethernet/IPv4/TCP headers at data.
+ */
+struct sk_buff *nblt_head_frag(struct kunit *test, unsigned int nr_frags,
+			       unsigned int chunk)
 {
 	struct page *page = alloc_page(GFP_KERNEL);
 	unsigned int head = 1000;
@@ -109,7 +119,7 @@ static struct sk_buff *nblt_head_frag(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	skb_reserve(skb, NET_SKB_PAD);
 	nblt_fill(skb_put(skb, head), 0, head);
-	nblt_add_frags(test, skb, head, 2 * PAGE_SIZE);
+	nblt_add_frags(test, skb, head, nr_frags * chunk, chunk);
 	nblt_headers(skb, skb->len);
 	return skb;
 }
@@ -118,7 +128,8 @@ static struct sk_buff *nblt_gso(struct kunit *test)
 {
 	struct sk_buff *skb = nblt_linear(test, NBLT_HDR_LEN);
 
-	nblt_add_frags(test, skb, NBLT_HDR_LEN, NBLT_GSO_LEN - NBLT_HDR_LEN);
+	nblt_add_frags(test, skb, NBLT_HDR_LEN, NBLT_GSO_LEN - NBLT_HDR_LEN,
+		       PAGE_SIZE);
 	nblt_headers(skb, skb->len);
 	skb->ip_summed = CHECKSUM_PARTIAL;
 	skb->csum_start = skb_transport_header(skb) - skb->head;
@@ -166,11 +177,11 @@ struct sk_buff *nblt_make(struct kunit *test, enum nblt_shape shape)
 		return nblt_linear(test, NBLT_HDR_LEN + NBLT_PAYLOAD);
 	case NBLT_PAGED:
 		skb = nblt_linear(test, NBLT_HDR_LEN);
-		nblt_add_frags(test, skb, NBLT_HDR_LEN, 3 * NBLT_PAYLOAD);
+		nblt_add_frags(test, skb, NBLT_HDR_LEN, 3 * NBLT_PAYLOAD, PAGE_SIZE);
 		nblt_headers(skb, skb->len);
 		return skb;
 	case NBLT_HEAD_FRAG:
-		return nblt_head_frag(test);
+		return nblt_head_frag(test, 2, PAGE_SIZE);
 	case NBLT_GSO:
 		return nblt_gso(test);
 	default:

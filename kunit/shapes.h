@@ -24,6 +24,8 @@ extern const char *const nblt_shape_names[NBLT_NR_SHAPES];
 #define NBLT_HDR_LEN	(14 + 20 + 20)
 
 struct sk_buff *nblt_make(struct kunit *test, enum nblt_shape shape);
+struct sk_buff *nblt_head_frag(struct kunit *test, unsigned int nr_frags,
+			       unsigned int chunk);
 bool nblt_same_bytes(const struct sk_buff *a, const struct sk_buff *b);
 bool nblt_page_in(struct page *page, const struct sk_buff *skb);
 int nblt_page_refs(const struct sk_buff *skb, int *refs, int max);
