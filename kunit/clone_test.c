@@ -84,6 +84,7 @@ static void clone_share_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, after[i], refs[i]);
 	KUNIT_EXPECT_TRUE(test, nblt_same_bytes(c, p));
 	KUNIT_EXPECT_EQ(test, STAT(pool, bytes_copied), 0);
+	KUNIT_EXPECT_EQ(test, child->bytes_copied, 0);
 
 	KUNIT_EXPECT_EQ(test, nbl_free_clone(child), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&skb_shinfo(p)->dataref), dataref);
@@ -154,6 +155,7 @@ static void clone_own_test(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, STAT(pool, bytes_copied),
 			p->head_frag ? 0 : skb_headlen(p) - hdr);
+	KUNIT_EXPECT_EQ(test, child->bytes_copied, STAT(pool, bytes_copied));
 	KUNIT_EXPECT_EQ(test, skb_mac_header(c) - c->data,
 			skb_mac_header(p) - p->data);
 	KUNIT_EXPECT_EQ(test, skb_shinfo(c)->gso_size, skb_shinfo(p)->gso_size);
@@ -224,6 +226,7 @@ static void clone_copy_test(struct kunit *test)
 	for (i = 0; i < skb_shinfo(c)->nr_frags; i++)
 		KUNIT_EXPECT_TRUE(test, nblt_page_in(skb_frag_page(&skb_shinfo(c)->frags[i]), p));
 	KUNIT_EXPECT_EQ(test, STAT(pool, bytes_copied), skb_headlen(p));
+	KUNIT_EXPECT_EQ(test, pskb->bytes_copied, skb_headlen(p));
 
 	copy = nbl_clone(parent, NBL_CLONE_COPY, GFP_KERNEL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(copy));
@@ -231,6 +234,7 @@ static void clone_copy_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, skb_is_nonlinear(c));
 	KUNIT_EXPECT_TRUE(test, nblt_same_bytes(c, p));
 	KUNIT_EXPECT_EQ(test, STAT(pool, bytes_copied), skb_headlen(p) + p->len);
+	KUNIT_EXPECT_EQ(test, copy->bytes_copied, p->len);
 	KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), 2);
 
 	KUNIT_EXPECT_EQ(test, nbl_free_clone(pskb), 0);

@@ -99,6 +99,8 @@ typedef void (*nbl_complete_t)(struct nbl *nbl, void *arg);
  * @complete: called once when the NBL completes, or NULL
  * @complete_arg: its argument
  * @ctx: top of the context stack; NULL for a clone (NDIS gives clones none)
+ * @bytes_copied: payload bytes nbl_clone() copied rather than referenced to
+ *	make this clone (see struct nbl_pool_stats); 0 for any other NBL
  */
 struct nbl {
 	struct nbl_pool *pool;
@@ -110,6 +112,7 @@ struct nbl {
 	nbl_complete_t complete;
 	void *complete_arg;
 	struct nbl_context *ctx;
+	unsigned int bytes_copied;
 };
 
 /* struct nbl flags */

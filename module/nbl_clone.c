@@ -11,33 +11,35 @@
 
 /* A copy baseline: all of @skb (skb_copy) or its head (pskb_copy), counted. */
 static struct sk_buff *nbl_copy_skb(struct nbl_pool *pool, struct sk_buff *skb,
-				    bool whole, gfp_t gfp)
+				    bool whole, gfp_t gfp, unsigned int *copied)
 {
+	unsigned int len = whole ? skb->len : skb_headlen(skb);
 	struct sk_buff *n;
 
 	if (nbl_fault_fail(&nbl_fault_skb_alloc))
 		return NULL;
 	n = whole ? skb_copy(skb, gfp) : pskb_copy(skb, gfp);
-	if (n)
-		this_cpu_add(pool->pcpu->bytes_copied,
-			     whole ? skb->len : skb_headlen(skb));
+	if (n) {
+		this_cpu_add(pool->pcpu->bytes_copied, len);
+		*copied += len;
+	}
 	return n;
 }
 
-/* One NB of a clone, in the clone's mode. */
+/* One NB of a clone, in the clone's mode; adds what it copied to @copied. */
 static struct sk_buff *nbl_clone_skb(struct nbl_pool *pool,
 				     struct sk_buff *skb, unsigned int mode,
-				     gfp_t gfp)
+				     gfp_t gfp, unsigned int *copied)
 {
 	switch (mode) {
 	case NBL_CLONE_SHARE:
 		return nbl_skb_clone(skb, gfp);
 	case NBL_CLONE_OWN:
-		return nbl_skb_own(pool, skb, gfp);
+		return nbl_skb_own(pool, skb, gfp, copied);
 	case NBL_CLONE_PSKB_COPY:
-		return nbl_copy_skb(pool, skb, false, gfp);
+		return nbl_copy_skb(pool, skb, false, gfp, copied);
 	default:
-		return nbl_copy_skb(pool, skb, true, gfp);
+		return nbl_copy_skb(pool, skb, true, gfp, copied);
 	}
 }
 
@@ -80,7 +82,7 @@ struct nbl *nbl_clone(struct nbl *parent, unsigned int flags, gfp_t gfp)
 	if (!child)
 		goto err;
 	nbl_for_each_nb(parent, skb) {
-		n = nbl_clone_skb(pool, skb, mode, gfp);
+		n = nbl_clone_skb(pool, skb, mode, gfp, &child->bytes_copied);
 		if (!n || nbl_child_add_nb(child, n))
 			goto err_abort;
 	}

@@ -72,7 +72,7 @@ void nbl_contexts_free(struct nbl *nbl);
 /* nbl_pages.c: skbs that reference another skb's data */
 struct sk_buff *nbl_skb_clone(struct sk_buff *skb, gfp_t gfp);
 struct sk_buff *nbl_skb_own(struct nbl_pool *pool, struct sk_buff *skb,
-			    gfp_t gfp);
+			    gfp_t gfp, unsigned int *copied);
 struct sk_buff *nbl_skb_ref_range(struct nbl_pool *pool, struct sk_buff *first,
 				  const struct sk_buff_head *list,
 				  unsigned int off, unsigned int len, gfp_t gfp);

@@ -56,12 +56,15 @@ static struct sk_buff *nbl_builder_start(struct nbl_builder *b,
 	return n;
 }
 
-static void nbl_builder_finish(struct nbl_builder *b, struct nbl_pool *pool)
+/* Returns the bytes the skb copied, now counted in @pool. */
+static unsigned int nbl_builder_finish(struct nbl_builder *b,
+				       struct nbl_pool *pool)
 {
 	if (skb_shinfo(b->n)->nr_frags)
 		skb_shinfo(b->n)->flags |= SKBFL_SHARED_FRAG;
 	if (b->copied)
 		this_cpu_add(pool->pcpu->bytes_copied, b->copied);
+	return b->copied;
 }
 
 /* Append a frag; @take_ref is false for a page whose reference we own. */
@@ -207,10 +210,11 @@ static bool nbl_own_fallback(struct nbl_pool *pool, const struct sk_buff *skb,
 /*
  * An own-descriptor clone of @skb: a private copy of its headers with room
  * in front, then references to the rest. Where that cannot be done safely
- * it is an skb_clone() instead, counted per cause.
+ * it is an skb_clone() instead, counted per cause. Adds the bytes it copied
+ * beyond the headers to @copied.
  */
 struct sk_buff *nbl_skb_own(struct nbl_pool *pool, struct sk_buff *skb,
-			    gfp_t gfp)
+			    gfp_t gfp, unsigned int *copied)
 {
 	unsigned int start, end, data = skb_headroom(skb), linear;
 	struct nbl_builder b;
@@ -235,7 +239,7 @@ struct sk_buff *nbl_skb_own(struct nbl_pool *pool, struct sk_buff *skb,
 		kfree_skb(n);
 		return NULL;
 	}
-	nbl_builder_finish(&b, pool);
+	*copied += nbl_builder_finish(&b, pool);
 	skb_copy_header(n, skb);
 	skb_headers_offset_update(n, skb_headroom(n) - skb_headroom(skb));
 	if (skb_zcopy(skb))
