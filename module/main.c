@@ -6,9 +6,12 @@
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 
+#include "mirror.h"
 #include "nbl.h"
 #include "nblclone.h"
+#include "nblm.h"
 
 #define NBLC_OWNER_BITS_MIN	6
 #define NBLC_OWNER_BITS_MAX	20
@@ -19,6 +22,12 @@ MODULE_PARM_DESC(owner_bits,
 		 "log2 of the clone skbs in flight each CPU can track (6-20, default 12)");
 
 struct nbl_pool *nblc_pool;
+
+/* Each mirrored packet's parent keeps the time it was caught. */
+static const struct nbl_pool_params nblc_pool_params = {
+	.ctx_size = sizeof(u64),
+};
+
 static struct dentry *nblc_debugfs;
 
 static int __init nblc_init(void)
@@ -34,7 +43,7 @@ static int __init nblc_init(void)
 	if (err)
 		return err;
 
-	nblc_pool = nbl_pool_create(KBUILD_MODNAME, NULL);
+	nblc_pool = nbl_pool_create(KBUILD_MODNAME, &nblc_pool_params);
 	if (IS_ERR(nblc_pool)) {
 		err = PTR_ERR(nblc_pool);
 		goto err_lib_exit;
@@ -43,6 +52,12 @@ static int __init nblc_init(void)
 	err = nblc_sysfs_init();
 	if (err)
 		goto err_destroy_pool;
+	err = nblc_mirror_netdev_init();
+	if (err)
+		goto err_sysfs_exit;
+	err = nblc_sysfs_controls_add();
+	if (err)
+		goto err_netdev_exit;
 
 	nblc_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	nbl_debugfs_init(nblc_debugfs);
@@ -50,6 +65,10 @@ static int __init nblc_init(void)
 	pr_info("loaded\n");
 	return 0;
 
+err_netdev_exit:
+	nblc_mirror_netdev_exit();
+err_sysfs_exit:
+	nblc_sysfs_exit();
 err_destroy_pool:
 	nbl_pool_destroy(nblc_pool);
 err_lib_exit:
@@ -57,11 +76,21 @@ err_lib_exit:
 	return err;
 }
 
+/*
+ * In this order: nothing new can be configured; every session is unhooked
+ * and deleted, and its last child has completed (their destructors are our
+ * code); devices are no longer followed and ours are gone; the last RCU
+ * callbacks have run; then the caches go.
+ */
 static void __exit nblc_exit(void)
 {
 	debugfs_remove(nblc_debugfs);
+	nblc_sysfs_controls_remove();
 	nblc_sysfs_exit();
-	/* Nothing can hold an NBL once sysfs is gone: -EBUSY is a leak. */
+	nblc_mirror_netdev_exit();
+	nblm_exit();
+	rcu_barrier();
+	/* Nothing can hold an NBL now: -EBUSY is a leak. */
 	if (nbl_pool_destroy(nblc_pool))
 		pr_err("pool leaked on unload\n");
 	nbl_lib_exit();

@@ -59,7 +59,13 @@ static void nbl_nb_destructor(struct sk_buff *skb)
 	/* Only our own skbs get this destructor, each recorded once. */
 	if (WARN_ON_ONCE(!nbl))
 		return;
+	/*
+	 * A completion callback may free what its owner's unload waits for
+	 * with an RCU callback: that cannot run before this returns.
+	 */
+	rcu_read_lock();
 	nbl_put(nbl);
+	rcu_read_unlock();
 }
 
 /* A new clone of @parent, holding no NB yet: nbl_child_add_nb() adds them. */
@@ -253,6 +259,22 @@ struct sk_buff *nbl_pop_nb(struct nbl *nbl)
 	return __skb_dequeue(&nbl->nbs);
 }
 EXPORT_SYMBOL_GPL(nbl_pop_nb);
+
+/**
+ * nbl_nb_is_clone() - whether an skb is an NB a clone let go of
+ * @skb: any skb
+ *
+ * True for the NBs of a clone, wherever they go, until they are freed or
+ * orphaned: a hook that sends clones can tell them from the packets it
+ * should act on.
+ *
+ * Return: true for such an NB.
+ */
+bool nbl_nb_is_clone(const struct sk_buff *skb)
+{
+	return skb->destructor == nbl_nb_destructor;
+}
+EXPORT_SYMBOL_GPL(nbl_nb_is_clone);
 
 /**
  * nbl_lib_init() - set up the library's global state

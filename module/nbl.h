@@ -153,6 +153,7 @@ int nbl_unborrow(struct nbl *nbl);
 int nbl_free(struct nbl *nbl);
 int nbl_free_clone(struct nbl *nbl);
 struct sk_buff *nbl_pop_nb(struct nbl *nbl);
+bool nbl_nb_is_clone(const struct sk_buff *skb);
 
 /* nbl_clone.c */
 struct nbl *nbl_clone(struct nbl *parent, unsigned int flags, gfp_t gfp);

@@ -5,12 +5,26 @@
 #ifndef _NBLCLONE_H
 #define _NBLCLONE_H
 
+#include <linux/types.h>
+
 struct nbl_pool;
+struct net;
 
 /* The pool every NBL of the module's own data path comes from. */
 extern struct nbl_pool *nblc_pool;
 
+/* A value written to a sysfs file, at most this long with its NUL. */
+#define NBLC_VALUE_LEN	128
+
+/* sysfs.c */
 int nblc_sysfs_init(void);
+int nblc_sysfs_controls_add(void);
+void nblc_sysfs_controls_remove(void);
 void nblc_sysfs_exit(void);
+int nblc_sysfs_value(const char *buf, size_t count, char *val, size_t size);
+struct net *nblc_writer_net(void);
+
+/* sysfs_session.c */
+void nblc_sysfs_session_init(void);
 
 #endif /* _NBLCLONE_H */

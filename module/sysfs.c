@@ -3,15 +3,134 @@
  * /sys/kernel/nblclone: the module's configuration and statistics.
  *
  * pool/	counters of the module's NBL pool, one value per file
+ * new_session, del_session, new_nblm, del_nblm	control files
+ * sessions/	the mirror sessions (sysfs_session.c)
+ *
+ * Documentation/ABI/testing/sysfs-kernel-nblclone says what each file is.
  */
+#include <linux/capability.h>
+#include <linux/ctype.h>
 #include <linux/kobject.h>
+#include <linux/nsproxy.h>
+#include <linux/rtnetlink.h>
 #include <linux/stddef.h>
 #include <linux/sysfs.h>
+#include <net/net_namespace.h>
 
+#include "mirror.h"
 #include "nbl.h"
 #include "nblclone.h"
+#include "nblm.h"
 
 static struct kobject *nblc_kobj;
+
+/**
+ * nblc_sysfs_value() - the value of a sysfs write, checked and copied
+ * @buf: what was written, NUL-terminated by sysfs
+ * @count: its length
+ * @val: where to copy it, without one trailing newline
+ * @size: the room in @val
+ *
+ * Return: 0, or -EINVAL for an empty value, one too long, or one holding a
+ * NUL or any other control character.
+ */
+int nblc_sysfs_value(const char *buf, size_t count, char *val, size_t size)
+{
+	size_t i;
+
+	if (count && buf[count - 1] == '\n')
+		count--;
+	if (!count || count >= size)
+		return -EINVAL;
+	for (i = 0; i < count; i++)
+		if (iscntrl(buf[i]) && buf[i] != '\t')
+			return -EINVAL;
+	memcpy(val, buf, count);
+	val[count] = '\0';
+	return 0;
+}
+
+/**
+ * nblc_writer_net() - the writer's network namespace, if it may configure
+ *	nblclone there
+ *
+ * Return: the namespace, or ERR_PTR(-EPERM) without CAP_NET_ADMIN in it.
+ */
+struct net *nblc_writer_net(void)
+{
+	struct net *net = current->nsproxy->net_ns;
+
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return ERR_PTR(-EPERM);
+	return net;
+}
+
+/* A session name: a plain directory name. */
+static bool nblc_session_name_valid(const char *name)
+{
+	const char *p;
+
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (p = name; *p; p++)
+		if (!isalnum(*p) && !strchr("_.-", *p))
+			return false;
+	return p - name < NBLC_NAME_LEN;
+}
+
+/* A control file: @apply runs under RTNL on a checked value. */
+struct nblc_ctl_attr {
+	struct kobj_attribute kattr;
+	bool (*valid)(const char *val);
+	int (*apply)(struct net *net, const char *val);
+	const char *usage;
+};
+
+static ssize_t nblc_ctl_store(struct kobject *kobj, struct kobj_attribute *kattr,
+			      const char *buf, size_t count)
+{
+	const struct nblc_ctl_attr *a =
+		container_of(kattr, struct nblc_ctl_attr, kattr);
+	char val[NBLC_VALUE_LEN];
+	struct net *net;
+	int err;
+
+	net = nblc_writer_net();
+	if (IS_ERR(net))
+		return PTR_ERR(net);
+	err = nblc_sysfs_value(buf, count, val, sizeof(val));
+	if (err || !a->valid(val)) {
+		pr_info_ratelimited("%s: expected %s\n", kattr->attr.name,
+				    a->usage);
+		return -EINVAL;
+	}
+	if (!rtnl_trylock())
+		return restart_syscall();
+	err = a->apply(net, val);
+	rtnl_unlock();
+	return err ?: count;
+}
+
+#define NBLC_CTL_ATTR(_name, _valid, _apply, _usage) {			\
+	.kattr = __ATTR(_name, 0200, NULL, nblc_ctl_store),		\
+	.valid = _valid, .apply = _apply, .usage = _usage }
+
+static struct nblc_ctl_attr nblc_ctl_attrs[] = {
+	NBLC_CTL_ATTR(new_session, nblc_session_name_valid, nblc_session_new,
+		      "a session name: 1 to 15 of [A-Za-z0-9_.-]"),
+	NBLC_CTL_ATTR(del_session, nblc_session_name_valid, nblc_session_del,
+		      "the name of a session"),
+	NBLC_CTL_ATTR(new_nblm, nblm_name_valid, nblm_new,
+		      "nblmN, N from 0 to 255"),
+	NBLC_CTL_ATTR(del_nblm, nblm_name_valid, nblm_del,
+		      "nblmN, the name of an nblm interface"),
+};
+
+static struct attribute *nblc_ctl_group_attrs[ARRAY_SIZE(nblc_ctl_attrs) + 1];
+
+static const struct attribute_group nblc_ctl_group = {
+	.attrs = nblc_ctl_group_attrs,
+};
 
 /* A read-only file showing one u64 of struct nbl_pool_stats. */
 struct nblc_pool_attr {
@@ -62,12 +181,21 @@ static const struct attribute_group nblc_pool_group = {
 	.attrs = nblc_pool_group_attrs,
 };
 
+/**
+ * nblc_sysfs_init() - create /sys/kernel/nblclone with the pool counters
+ * and the sessions directory
+ *
+ * Return: 0 or an errno.
+ */
 int nblc_sysfs_init(void)
 {
 	int i, err;
 
 	for (i = 0; i < ARRAY_SIZE(nblc_pool_attrs); i++)
 		nblc_pool_group_attrs[i] = &nblc_pool_attrs[i].kattr.attr;
+	for (i = 0; i < ARRAY_SIZE(nblc_ctl_attrs); i++)
+		nblc_ctl_group_attrs[i] = &nblc_ctl_attrs[i].kattr.attr;
+	nblc_sysfs_session_init();
 
 	nblc_kobj = kobject_create_and_add(KBUILD_MODNAME, kernel_kobj);
 	if (!nblc_kobj)
@@ -76,15 +204,44 @@ int nblc_sysfs_init(void)
 	err = sysfs_create_group(nblc_kobj, &nblc_pool_group);
 	if (err)
 		goto err_put_kobj;
+	err = nblc_mirror_init(nblc_kobj);
+	if (err)
+		goto err_remove_pool;
 	return 0;
 
+err_remove_pool:
+	sysfs_remove_group(nblc_kobj, &nblc_pool_group);
 err_put_kobj:
 	kobject_put(nblc_kobj);
 	return err;
 }
 
+/**
+ * nblc_sysfs_controls_add() - let users create sessions and interfaces
+ *
+ * Return: 0 or an errno.
+ */
+int nblc_sysfs_controls_add(void)
+{
+	return sysfs_create_group(nblc_kobj, &nblc_ctl_group);
+}
+
+/**
+ * nblc_sysfs_controls_remove() - stop users creating anything; returns once
+ * no control write is running
+ */
+void nblc_sysfs_controls_remove(void)
+{
+	sysfs_remove_group(nblc_kobj, &nblc_ctl_group);
+}
+
+/**
+ * nblc_sysfs_exit() - remove what nblc_sysfs_init() created, once every
+ * session is gone
+ */
 void nblc_sysfs_exit(void)
 {
+	nblc_mirror_exit();
 	sysfs_remove_group(nblc_kobj, &nblc_pool_group);
 	kobject_put(nblc_kobj);
 }

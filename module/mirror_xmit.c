@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The mirror data path: one parent NBL borrowing each caught packet, one
+ * child per target sent with dev_queue_xmit(), and what happens when they
+ * complete. Runs in the hooks under RCU; children complete wherever their
+ * skbs are freed or orphaned, so completions touch only refcounted objects
+ * and per-CPU counters.
+ */
+#include <linux/if_arp.h>
+#include <linux/log2.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+
+#include "compat.h"
+#include "mirror.h"
+#include "nbl.h"
+#include "nblclone.h"
+
+#ifdef CONFIG_PREEMPT_RT
+#error "nblclone's per-CPU nesting counter needs BH-disabled hooks: not on PREEMPT_RT"
+#endif
+
+/* Mirrors in progress on this CPU, nested through dev_queue_xmit(). */
+static DEFINE_PER_CPU(unsigned int, nblc_nest);
+
+static const unsigned int nblc_clone_flags[NBLC_NR_MODES] = {
+	[NBLC_MODE_SHARE] = NBL_CLONE_SHARE,
+	[NBLC_MODE_OWN] = NBL_CLONE_OWN,
+	[NBLC_MODE_PSKB_COPY] = NBL_CLONE_PSKB_COPY,
+	[NBLC_MODE_COPY] = NBL_CLONE_COPY,
+};
+
+/**
+ * nblc_tx_count_drop() - count a child that was not sent
+ * @s: its session
+ * @t: its target
+ * @why: the cause
+ */
+void nblc_tx_count_drop(struct nblc_session *s, struct nblc_target *t,
+			enum nblc_drop why)
+{
+	this_cpu_inc(t->stats->drops[why]);
+	this_cpu_inc(s->stats->tx.drops[why]);
+}
+
+static void nblc_count_sent(struct nblc_session *s, struct nblc_target *t,
+			    unsigned int len, unsigned int copied)
+{
+	this_cpu_inc(t->stats->packets);
+	this_cpu_add(t->stats->bytes, len);
+	this_cpu_inc(s->stats->tx.packets);
+	this_cpu_add(s->stats->tx.bytes, len);
+	if (copied) {
+		this_cpu_add(t->stats->bytes_copied, copied);
+		this_cpu_add(s->stats->tx.bytes_copied, copied);
+	}
+}
+
+/* The last child of a mirrored packet is gone. */
+static void nblc_parent_done(struct nbl *parent, void *arg)
+{
+	struct nblc_session *s = arg;
+	u64 *start = nbl_context_data(parent);
+	u64 ns = ktime_get_ns() - *start;
+	struct nblc_session_pcpu *st;
+
+	/* Completions may run in process context: stay on one CPU. */
+	st = get_cpu_ptr(s->stats);
+	st->completions++;
+	if (ns > st->latency_max_ns)
+		st->latency_max_ns = ns;
+	st->latency_hist[min_t(unsigned int, ns ? ilog2(ns) : 0,
+			       NBLC_LAT_BUCKETS - 1)]++;
+	put_cpu_ptr(s->stats);
+	nblc_session_put(s);
+}
+
+/* One child is gone: freed, or orphaned by the target's stack. */
+static void nblc_child_done(struct nbl *child, void *arg)
+{
+	struct nblc_target *t = arg;
+
+	atomic_dec(&t->session->in_flight);
+	this_cpu_dec(t->stats->in_flight);
+	nblc_target_put(t);
+}
+
+/* The clone mode for @skb: truncating a share-mode child must not write
+ * the descriptors it shares, so nonlinear ones get their own.
+ */
+static unsigned int nblc_child_flags(const struct nblc_cfg *cfg,
+				     const struct sk_buff *skb,
+				     unsigned int mac_len)
+{
+	if (cfg->mode == NBLC_MODE_SHARE && cfg->snaplen &&
+	    skb->len + mac_len > cfg->snaplen && skb_is_nonlinear(skb))
+		return NBL_CLONE_OWN;
+	return nblc_clone_flags[cfg->mode];
+}
+
+/*
+ * Make @c what a target expects: the MAC header in front (at ingress it is
+ * behind data), none of the original flow's state, at most snaplen bytes.
+ * Returns false if @c had to be freed.
+ */
+static bool nblc_child_prepare(const struct nblc_cfg *cfg, struct sk_buff *c,
+			       unsigned int mac_len, struct net_device *dev)
+{
+	if (mac_len && dev_is_mac_header_xmit(dev))
+		skb_push_rcsum(c, mac_len);
+	skb_scrub_packet(c, true);
+	if (cfg->snaplen && c->len > cfg->snaplen) {
+		if (pskb_trim(c, cfg->snaplen)) {
+			kfree_skb(c);
+			return false;
+		}
+		skb_gso_reset(c);
+		c->ip_summed = CHECKSUM_NONE;
+	}
+	c->dev = dev;
+	return true;
+}
+
+/* Make, prepare and send the child of @parent for target @t. */
+static void nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
+			    struct nblc_target *t, struct nbl *parent,
+			    unsigned int mac_len)
+{
+	struct net_device *dev = t->dev;
+	unsigned int copied, len, flags;
+	enum nblc_drop why;
+	struct sk_buff *c;
+	struct nbl *child;
+	int err;
+
+	why = NBLC_DROP_DOWN;
+	if (!(READ_ONCE(dev->flags) & IFF_UP))
+		goto drop;
+	why = NBLC_DROP_IN_FLIGHT;
+	if (atomic_inc_return(&s->in_flight) > cfg->max_in_flight)
+		goto drop_in_flight;
+	why = NBLC_DROP_NOMEM;
+	flags = nblc_child_flags(cfg, nbl_first_nb(parent), mac_len);
+	child = nbl_clone(parent, flags, GFP_ATOMIC);
+	if (IS_ERR(child))
+		goto drop_in_flight;
+	/* From here the child's completion undoes the in-flight count. */
+	refcount_inc(&t->refs);
+	this_cpu_inc(t->stats->in_flight);
+	nbl_on_complete(child, nblc_child_done, t);
+	copied = child->bytes_copied;
+	c = nbl_pop_nb(child);
+	nbl_free_clone(child);
+
+	if (!nblc_child_prepare(cfg, c, mac_len, dev))
+		goto drop;
+	why = NBLC_DROP_MTU;
+	if (!is_skb_forwardable(dev, c)) {
+		kfree_skb(c);
+		goto drop;
+	}
+	len = c->len;
+	why = NBLC_DROP_XMIT;
+	err = dev_queue_xmit(c);
+	if (net_xmit_eval(err))
+		goto drop;
+	nblc_count_sent(s, t, len, copied);
+	return;
+
+drop_in_flight:
+	atomic_dec(&s->in_flight);
+drop:
+	nblc_tx_count_drop(s, t, why);
+}
+
+/* Whether @skb is one this session mirrors, counting why not. */
+static bool nblc_selected(struct nblc_session *s, const struct nblc_cfg *cfg,
+			  const struct sk_buff *skb)
+{
+	this_cpu_inc(s->stats->seen);
+	if (!nblc_filter_match(&cfg->filter, skb)) {
+		this_cpu_inc(s->stats->filtered_out);
+		return false;
+	}
+	if (cfg->sample > 1 &&
+	    this_cpu_inc_return(s->stats->sample_count) % cfg->sample) {
+		this_cpu_inc(s->stats->sampled_out);
+		return false;
+	}
+	this_cpu_inc(s->stats->matched);
+	return true;
+}
+
+static void nblc_drop_all(struct nblc_session *s, const struct nblc_cfg *cfg,
+			  enum nblc_drop why)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->nr_targets; i++)
+		nblc_tx_count_drop(s, cfg->targets[i], why);
+}
+
+/* A parent NBL borrowing @skb, completing into @s's statistics. */
+static struct nbl *nblc_parent(struct nblc_session *s, struct sk_buff *skb)
+{
+	struct nbl *parent = nbl_wrap(nblc_pool, skb, NBL_WRAP_BORROW,
+				      GFP_ATOMIC);
+	u64 *start;
+
+	if (IS_ERR(parent))
+		return NULL;
+	/* In the pool's pre-allocated context area: cannot fail. */
+	start = nbl_context_alloc(parent, sizeof(*start));
+	*start = ktime_get_ns();
+	refcount_inc(&s->refs);
+	nbl_on_complete(parent, nblc_parent_done, s);
+	return parent;
+}
+
+static void nblc_fan_out(struct nblc_session *s, const struct nblc_cfg *cfg,
+			 struct sk_buff *skb)
+{
+	unsigned int i, mac_len = 0;
+	struct nbl *parent;
+
+	if (__this_cpu_read(nblc_nest) >= NBLC_NEST_LIMIT) {
+		nblc_drop_all(s, cfg, NBLC_DROP_NEST);
+		return;
+	}
+	parent = nblc_parent(s, skb);
+	if (!parent) {
+		nblc_drop_all(s, cfg, NBLC_DROP_NOMEM);
+		return;
+	}
+	if (skb_mac_header_was_set(skb) && skb_mac_header(skb) < skb->data)
+		mac_len = skb->data - skb_mac_header(skb);
+
+	__this_cpu_inc(nblc_nest);
+	for (i = 0; i < cfg->nr_targets; i++)
+		nblc_send_child(s, cfg, cfg->targets[i], parent, mac_len);
+	__this_cpu_dec(nblc_nest);
+
+	/* The original goes on: let go of it before the hook returns. */
+	nbl_unborrow(parent);
+	nbl_free(parent);
+}
+
+/**
+ * nblc_mirror() - mirror a packet caught on a session's source
+ * @s: the session
+ * @skb: the packet, which goes on unchanged whatever happens here
+ *
+ * Context: a netfilter hook: RCU read side, BH usually disabled.
+ */
+void nblc_mirror(struct nblc_session *s, struct sk_buff *skb)
+{
+	const struct nblc_cfg *cfg = rcu_dereference(s->cfg);
+
+	/* Our own children are never mirrored again: no loops through us. */
+	if (!READ_ONCE(cfg->enabled) || nbl_nb_is_clone(skb))
+		return;
+	local_bh_disable();
+	if (nblc_selected(s, cfg, skb) && cfg->nr_targets)
+		nblc_fan_out(s, cfg, skb);
+	local_bh_enable();
+}
