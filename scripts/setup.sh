@@ -11,6 +11,8 @@ PKGS=(
 	# build
 	build-essential flex bison bc libelf-dev libssl-dev pahole kmod
 	cpio xz-utils python3 git
+	# the VM's static capture tool (scripts/vm/nblcap.c)
+	gcc libc6-dev
 	# kernel trees: source for UML, headers and image for the test VM
 	linux-source-6.12 linux-headers-6.12-amd64 linux-image-6.12-amd64
 	linux-source-6.1 linux-headers-amd64 linux-image-amd64
