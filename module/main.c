@@ -7,6 +7,7 @@
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
+#include <kunit/visibility.h>
 
 #include "mirror.h"
 #include "nbl.h"
@@ -22,6 +23,7 @@ MODULE_PARM_DESC(owner_bits,
 		 "log2 of the clone skbs in flight each CPU can track (6-20, default 12)");
 
 struct nbl_pool *nblc_pool;
+EXPORT_SYMBOL_IF_KUNIT(nblc_pool);
 
 /* Each mirrored packet's parent keeps the time it was caught. */
 static const struct nbl_pool_params nblc_pool_params = {

@@ -9,6 +9,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
+#include <kunit/visibility.h>
 
 #include "mirror.h"
 
@@ -25,7 +26,14 @@ static void nblc_object_freed(void)
 		wake_up_var(&nblc_objects);
 }
 
-static struct nblc_session *nblc_session_find(const char *name)
+/**
+ * nblc_session_find() - a session by name
+ * @name: its name
+ *
+ * Context: RTNL, which keeps the session alive.
+ * Return: the session, or NULL.
+ */
+struct nblc_session *nblc_session_find(const char *name)
 {
 	struct nblc_session *s;
 
@@ -35,6 +43,7 @@ static struct nblc_session *nblc_session_find(const char *name)
 			return s;
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(nblc_session_find);
 
 static void nblc_session_free_rcu(struct rcu_head *rcu)
 {
@@ -91,6 +100,7 @@ struct nblc_cfg *nblc_cfg_edit(struct nblc_session *s)
 	return kmemdup(rtnl_dereference(s->cfg), sizeof(struct nblc_cfg),
 		       GFP_KERNEL);
 }
+EXPORT_SYMBOL_IF_KUNIT(nblc_cfg_edit);
 
 /**
  * nblc_cfg_publish() - make a configuration the one the data path sees
@@ -106,6 +116,7 @@ void nblc_cfg_publish(struct nblc_session *s, struct nblc_cfg *cfg)
 	rcu_assign_pointer(s->cfg, cfg);
 	kfree_rcu(old, rcu);
 }
+EXPORT_SYMBOL_IF_KUNIT(nblc_cfg_publish);
 
 /*
  * Let go of targets that no packet can still be sending to (they have left
@@ -217,6 +228,7 @@ err_put:
 	kobject_put(&s->kobj);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(nblc_session_new);
 
 /**
  * nblc_session_del() - delete a session
@@ -236,6 +248,7 @@ int nblc_session_del(struct net *net, const char *name)
 	nblc_session_remove(s);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(nblc_session_del);
 
 /* Whether @dev can carry what @src's hooks see, and the other way round. */
 static bool nblc_link_compatible(const struct net_device *src,
@@ -317,6 +330,7 @@ int nblc_session_set_source(struct nblc_session *s, struct net *net,
 	nblc_cfg_publish(s, cfg);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(nblc_session_set_source);
 
 /* Publish @cfg with the hooks it needs; on failure, disabled and unhooked. */
 static int nblc_apply_hooks(struct nblc_session *s, struct nblc_cfg *cfg)
@@ -354,6 +368,7 @@ int nblc_session_set_direction(struct nblc_session *s, u8 direction)
 	}
 	return nblc_apply_hooks(s, cfg);
 }
+EXPORT_SYMBOL_IF_KUNIT(nblc_session_set_direction);
 
 /**
  * nblc_session_set_enabled() - hook the session on its source, or unhook it
@@ -376,6 +391,7 @@ int nblc_session_set_enabled(struct nblc_session *s, bool enabled)
 	cfg->enabled = enabled;
 	return nblc_apply_hooks(s, cfg);
 }
+EXPORT_SYMBOL_IF_KUNIT(nblc_session_set_enabled);
 
 static struct nblc_target *nblc_target_alloc(struct nblc_session *s,
 					     struct net_device *dev)
@@ -442,6 +458,7 @@ int nblc_target_add(struct nblc_session *s, struct net *net, const char *name)
 	nblc_cfg_publish(s, cfg);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(nblc_target_add);
 
 /* Publish @s's config without target @i; returns the target. */
 static struct nblc_target *nblc_target_unpublish(struct nblc_session *s,
@@ -482,6 +499,7 @@ int nblc_target_del(struct nblc_session *s, struct net *net, const char *name)
 	nblc_targets_release(&t, 1);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(nblc_target_del);
 
 /*
  * @dev is going away or leaving its namespace: every session lets go of

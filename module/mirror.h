@@ -192,6 +192,7 @@ struct nblc_session {
 };
 
 /* mirror.c: sessions and their configuration, under RTNL */
+struct nblc_session *nblc_session_find(const char *name);
 int nblc_session_new(struct net *net, const char *name);
 int nblc_session_del(struct net *net, const char *name);
 struct nblc_cfg *nblc_cfg_edit(struct nblc_session *s);

@@ -6,6 +6,7 @@
  */
 #include <linux/percpu.h>
 #include <linux/rtnetlink.h>
+#include <kunit/visibility.h>
 
 #include "mirror.h"
 
@@ -32,6 +33,7 @@ void nblc_tx_stats_sum(struct nblc_tx_pcpu __percpu *pcpu,
 		st->in_flight += READ_ONCE(p->in_flight);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(nblc_tx_stats_sum);
 
 /* Zero a CPU's transmit counters, but not the in-flight level. */
 static void nblc_tx_pcpu_reset(struct nblc_tx_pcpu *p)
