@@ -77,11 +77,28 @@ build_nblcap() {
 		"$NBLC_ROOT/scripts/vm/nblcap.c" || die "nblcap build failed"
 }
 
+# The host's iproute2 `ip` and `tc` at /usr/bin, with the libraries they
+# load: busybox's ip cannot make tunnels or show statistics. Not on PATH,
+# so busybox stays the default; scenarios ask for /usr/bin/ip.
+stage_iproute2() {
+	local bin lib
+
+	mkdir -p "$root/usr/bin"
+	for bin in /bin/ip /sbin/tc; do
+		cp "$bin" "$root/usr/bin/"
+		for lib in $(ldd "$bin" | awk '$2 == "=>" { print $3 } $1 ~ /^\// { print $1 }'); do
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+	done
+}
+
 make_initramfs() {
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,etc,scenarios}
 	cp /bin/busybox "$root/bin/"
 	install -m 755 "$work/nblcap" "$root/bin/nblcap"
+	stage_iproute2
 	install -m 755 "$NBLC_ROOT/scripts/vm/init" "$root/init"
 	cp "$NBLC_ROOT"/scripts/vm/*.sh "$root/scenarios/"
 	stage_modules
