@@ -2,6 +2,7 @@
 #
 # make                build nblclone.ko against Debian's 6.12 headers
 # make KDIR=...       build against any other configured kernel tree
+# make demo           build, boot the test VM, mirror live traffic, compare
 # make check          builds, style, KUnit in UML and VM scenarios, both series
 # make style          checkpatch --strict and kernel-doc
 # make sparse         build with sparse (C=2)
@@ -16,6 +17,9 @@ module:
 
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+
+demo:
+	scripts/demo.sh
 
 check:
 	scripts/check.sh
@@ -32,4 +36,4 @@ sparse:
 vm-test:
 	scripts/vm-test.sh
 
-.PHONY: all module clean check kunit vm-test style sparse
+.PHONY: all module clean demo check kunit vm-test style sparse

@@ -6,6 +6,7 @@
 #   scripts/vm-test.sh                   all scenarios, 6.12 series
 #   KSERIES=6.1 scripts/vm-test.sh       the same on the 6.1 series
 #   scripts/vm-test.sh --shell           boot to a shell instead
+#   scripts/vm-test.sh --demo            run scripts/vm/demo.sh (make demo)
 #
 # Builds nblclone.ko against the image's headers and the capture tool
 # scripts/vm/nblcap.c (static, for /bin/nblcap), packs an initramfs
@@ -25,10 +26,12 @@ HELPER_KMODS=(dummy veth pktgen gre ip_gre ip_tunnel vxlan udp_tunnel
 	      ip6_udp_tunnel 8021q sch_netem ifb)
 
 shell=0
+demo=0
 case "${1:-}" in
 --shell) shell=1 ;;
+--demo) demo=1 ;;
 "") ;;
-*) die "usage: ${0##*/} [--shell]" ;;
+*) die "usage: ${0##*/} [--shell | --demo]" ;;
 esac
 
 work=$NBLC_ROOT/build/vm-$KSERIES
@@ -101,6 +104,10 @@ make_initramfs() {
 	stage_iproute2
 	install -m 755 "$NBLC_ROOT/scripts/vm/init" "$root/init"
 	cp "$NBLC_ROOT"/scripts/vm/*.sh "$root/scenarios/"
+	if [ $demo = 1 ]; then
+		rm "$root"/scenarios/[0-9]*.sh
+		mv "$root/scenarios/demo.sh" "$root/scenarios/50-demo.sh"
+	fi
 	stage_modules
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.gz"
 }
@@ -146,6 +153,7 @@ awk '/^NBLC_FAIL/' "$log"
 passed=$(grep -ac '^NBLC_SCENARIO .* PASS' "$log" || true)
 failed=$(grep -ac '^NBLC_SCENARIO .* FAIL' "$log" || true)
 expected=$(find "$NBLC_ROOT/scripts/vm" -maxdepth 1 -name '[0-9]*.sh' | wc -l)
+[ $demo = 0 ] || expected=1
 
 problems=()
 [ $((passed + failed)) -eq "$expected" ] ||
