@@ -209,8 +209,13 @@ static struct nbl *nblc_parent(struct nblc_session *s, struct sk_buff *skb)
 
 	if (IS_ERR(parent))
 		return NULL;
-	/* In the pool's pre-allocated context area: cannot fail. */
+	/* In the pool's pre-allocated context area. */
 	start = nbl_context_alloc(parent, sizeof(*start));
+	if (!start) {
+		nbl_unborrow(parent);
+		nbl_free(parent);
+		return NULL;
+	}
 	*start = ktime_get_ns();
 	refcount_inc(&s->refs);
 	nbl_on_complete(parent, nblc_parent_done, s);
