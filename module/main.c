@@ -11,6 +11,7 @@
 
 #include "mirror.h"
 #include "nbl.h"
+#include "nbl_fault.h"
 #include "nblclone.h"
 #include "nblm.h"
 
@@ -63,6 +64,7 @@ static int __init nblc_init(void)
 
 	nblc_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	nbl_debugfs_init(nblc_debugfs);
+	nbl_fault_debugfs_add(&nblc_fault_xmit, nblc_debugfs);
 
 	pr_info("loaded\n");
 	return 0;

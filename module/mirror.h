@@ -100,6 +100,7 @@ struct nblc_session_pcpu {
 	unsigned long sample_count;
 };
 
+struct nbl_fault;
 struct nblc_session;
 
 /**
@@ -212,6 +213,7 @@ int nblc_mirror_init(struct kobject *parent);
 void nblc_mirror_exit(void);
 
 /* mirror_xmit.c: the data path */
+extern struct nbl_fault nblc_fault_xmit;
 void nblc_mirror(struct nblc_session *s, struct sk_buff *skb);
 
 /* mirror_filter.c */

@@ -14,11 +14,14 @@
 #include "compat.h"
 #include "mirror.h"
 #include "nbl.h"
+#include "nbl_fault.h"
 #include "nblclone.h"
 
 #ifdef CONFIG_PREEMPT_RT
 #error "nblclone's per-CPU nesting counter needs BH-disabled hooks: not on PREEMPT_RT"
 #endif
+
+struct nbl_fault nblc_fault_xmit = NBL_FAULT_INIT("xmit");
 
 /* Mirrors in progress on this CPU, nested through dev_queue_xmit(). */
 static DEFINE_PER_CPU(unsigned int, nblc_nest);
@@ -161,6 +164,10 @@ static void nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
 	}
 	len = c->len;
 	why = NBLC_DROP_XMIT;
+	if (nbl_fault_fail(&nblc_fault_xmit)) {
+		kfree_skb(c);
+		goto drop;
+	}
 	err = dev_queue_xmit(c);
 	if (net_xmit_eval(err))
 		goto drop;
