@@ -15,6 +15,11 @@
 #include "nblclone.h"
 #include "nblm.h"
 
+/* From git or the staged VERSION file, through module/Kbuild. */
+#ifndef NBLC_VERSION
+#define NBLC_VERSION "unknown"
+#endif
+
 #define NBLC_OWNER_BITS_MIN	6
 #define NBLC_OWNER_BITS_MAX	20
 
@@ -107,3 +112,4 @@ module_exit(nblc_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Zero-copy packet mirroring with NDIS-style NBL clones");
 MODULE_AUTHOR("nblclone developers");
+MODULE_VERSION(NBLC_VERSION);
