@@ -9,6 +9,23 @@
 
 #include "nbl_internal.h"
 
+/*
+ * pskb_copy() copies from skb->data on: a packet caught at ingress has its
+ * MAC header in the headroom, before data. Copy it too, to the same offset
+ * (the copy has the same headroom), or the copy is sent with garbage there.
+ */
+static unsigned int nbl_copy_mac_header(struct sk_buff *n,
+					const struct sk_buff *skb)
+{
+	unsigned int mac_len;
+
+	if (!skb_mac_header_was_set(skb) || skb_mac_header(skb) >= skb->data)
+		return 0;
+	mac_len = skb->data - skb_mac_header(skb);
+	memcpy(skb_mac_header(n), skb_mac_header(skb), mac_len);
+	return mac_len;
+}
+
 /* A copy baseline: all of @skb (skb_copy) or its head (pskb_copy), counted. */
 static struct sk_buff *nbl_copy_skb(struct nbl_pool *pool, struct sk_buff *skb,
 				    bool whole, gfp_t gfp, unsigned int *copied)
@@ -19,10 +36,12 @@ static struct sk_buff *nbl_copy_skb(struct nbl_pool *pool, struct sk_buff *skb,
 	if (nbl_fault_fail(&nbl_fault_skb_alloc))
 		return NULL;
 	n = whole ? skb_copy(skb, gfp) : pskb_copy(skb, gfp);
-	if (n) {
-		this_cpu_add(pool->pcpu->bytes_copied, len);
-		*copied += len;
-	}
+	if (!n)
+		return NULL;
+	if (!whole)
+		len += nbl_copy_mac_header(n, skb);
+	this_cpu_add(pool->pcpu->bytes_copied, len);
+	*copied += len;
 	return n;
 }
 
