@@ -7,11 +7,13 @@
 #   KSERIES=6.1 scripts/vm-test.sh       the same on the 6.1 series
 #   scripts/vm-test.sh --shell           boot to a shell instead
 #   scripts/vm-test.sh --demo            run scripts/vm/demo.sh (make demo)
+#   scripts/vm-test.sh FILE...           only these scenario files (any path)
 #
-# Builds nblclone.ko against the image's headers and the capture tool
-# scripts/vm/nblcap.c (static, for /bin/nblcap), packs an initramfs
+# Builds nblclone.ko with DKMS against the image's headers and the capture
+# tool scripts/vm/nblcap.c (static, for /bin/nblcap), packs an initramfs
 # (busybox-static, the module and the image's own helper modules in a
-# depmod'ed tree, the scenarios), and boots the image with TCG on 2 vCPUs,
+# depmod'ed tree, scripts/nblctl at /bin/nblctl, the scenarios), and boots
+# the image with TCG on 2 vCPUs,
 # panic_on_warn and slab debugging. The guest prints a success token only
 # when every scenario passed and the module came out with nothing left.
 # The last line is `N passed, N failed`.
@@ -27,14 +29,22 @@ HELPER_KMODS=(dummy veth pktgen gre ip_gre ip_tunnel vxlan udp_tunnel
 
 shell=0
 demo=0
+only=()
 case "${1:-}" in
 --shell) shell=1 ;;
 --demo) demo=1 ;;
 "") ;;
-*) die "usage: ${0##*/} [--shell | --demo]" ;;
+-*) die "usage: ${0##*/} [--shell | --demo | SCENARIO...]" ;;
+*)
+	for f in "$@"; do
+		[ -f "$f" ] || die "no scenario file $f"
+		only+=("$(realpath "$f")")
+	done
+	;;
 esac
 
-work=$NBLC_ROOT/build/vm-$KSERIES
+# Runs of chosen scenarios get their own tree: they can go beside a full one.
+work=$NBLC_ROOT/build/vm-$KSERIES${only:+-only}
 log=$work/console.log
 
 # Copy one module file of the image into the staging tree, uncompressed.
@@ -63,8 +73,7 @@ stage_modules() {
 			stage_kmod_file "$f"
 		done
 	done
-	mkdir -p "$dst/extra"
-	cp "$work/obj/module/nblclone.ko" "$dst/extra/"
+	dkms_install
 	cp /lib/modules/"$kver"/modules.{order,builtin,builtin.modinfo} "$dst/"
 	depmod -b "$root" "$kver"
 	# Debian's default of one dummy0 per load gets in the scenarios' way.
@@ -72,6 +81,61 @@ stage_modules() {
 	echo "options dummy numdummies=0" >"$root/etc/modprobe.d/dummy.conf"
 	# Nor ifb0/ifb1 (systemd's modprobe.d says the same on the host).
 	echo "options ifb numifbs=0" >"$root/etc/modprobe.d/ifb.conf"
+}
+
+# nblclone.ko as DKMS builds it for a user, against the image's headers.
+# Debian 12's dkms (3.0.10) takes --dkmstree, --sourcetree and --installtree,
+# so all of its state is private to $work, made afresh each run (nothing in
+# /var/lib/dkms or /usr/src: re-runs and both series in parallel cannot
+# meet), and `dkms install` writes straight into the staging tree, which
+# stage_modules depmods. DKMS signs with its own key (MOK): a private one
+# here, which the VM's kernel does not know and so treats as unsigned. The
+# build is W=1 (dkms.conf); like nblc_build_modules, a warning fails it.
+dkms_dir=$work/dkms
+dkms_run() {
+	mok_signing_key=$dkms_dir/mok.key mok_certificate=$dkms_dir/mok.pub \
+		dkms "$@" -k "$kver" --kernelsourcedir "/lib/modules/$kver/build" \
+		--dkmstree "$dkms_dir/tree" --sourcetree "$dkms_dir/src" \
+		--installtree "$root/lib/modules" >>"$dkms_dir/dkms.log" 2>&1
+}
+
+dkms_build() {
+	local mlog
+
+	dkms_ver=$(make -s -C "$NBLC_ROOT" version)
+	rm -rf "$work/obj" "$dkms_dir/tree" "$dkms_dir/src" "$dkms_dir/dkms.log"
+	mkdir -p "$dkms_dir/tree" "$dkms_dir/src"
+	make -s -C "$NBLC_ROOT" dkms-src NBLC_VERSION="$dkms_ver" \
+		DKMS_SRC="$dkms_dir/src/nblclone-$dkms_ver" || die "dkms-src failed"
+	if ! dkms_run build "nblclone/$dkms_ver" -j "$NBLC_JOBS"; then
+		cat "$dkms_dir/dkms.log" >&2
+		cat "$dkms_dir/tree/nblclone/$dkms_ver/build/make.log" >&2 || true
+		die "DKMS build of nblclone/$dkms_ver for $kver failed"
+	fi
+	mlog=$(echo "$dkms_dir/tree/nblclone/$dkms_ver/$kver"/*/log/make.log)
+	[ -f "$mlog" ] || die "DKMS left no make.log for $kver"
+	if grep -qiE 'warning:|error:' "$mlog"; then
+		grep -iE -A3 'warning:|error:' "$mlog" >&2
+		die "module build against $kver has warnings (DKMS, $mlog)"
+	fi
+}
+
+# Into $root/lib/modules/$kver/updates/dkms; depmod is stage_modules'. DKMS
+# compresses as the host's modules are; busybox modprobe wants them plain.
+dkms_install() {
+	local f
+
+	dkms_run install "nblclone/$dkms_ver" --no-depmod ||
+		{ cat "$dkms_dir/dkms.log" >&2; die "DKMS install into $root failed"; }
+	for f in "$root/lib/modules/$kver/updates/dkms"/nblclone.ko.*; do
+		case "$f" in
+		*.xz) xz -d "$f" ;;
+		*.gz) gzip -d "$f" ;;
+		*.zst) zstd -q -d --rm "$f" ;;
+		esac
+	done
+	[ -f "$root/lib/modules/$kver/updates/dkms/nblclone.ko" ] ||
+		die "no nblclone.ko from DKMS in $root"
 }
 
 # The capture tool of the scenarios, static so it needs nothing in the VM.
@@ -107,6 +171,9 @@ make_initramfs() {
 	if [ $demo = 1 ]; then
 		rm "$root"/scenarios/[0-9]*.sh
 		mv "$root/scenarios/demo.sh" "$root/scenarios/50-demo.sh"
+	elif [ ${#only[@]} -gt 0 ]; then
+		rm "$root"/scenarios/[0-9]*.sh
+		cp "${only[@]}" "$root/scenarios/"
 	fi
 	stage_modules
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.gz"
@@ -139,7 +206,7 @@ nblc_setup
 kver=$(nblc_image_kver)
 root=$work/root
 mkdir -p "$work"
-nblc_build_modules "/lib/modules/$kver/build" "$work/obj"
+dkms_build
 build_nblcap
 make_initramfs
 boot_vm
@@ -154,6 +221,7 @@ passed=$(grep -ac '^NBLC_SCENARIO .* PASS' "$log" || true)
 failed=$(grep -ac '^NBLC_SCENARIO .* FAIL' "$log" || true)
 expected=$(find "$NBLC_ROOT/scripts/vm" -maxdepth 1 -name '[0-9]*.sh' | wc -l)
 [ $demo = 0 ] || expected=1
+[ ${#only[@]} -eq 0 ] || expected=${#only[@]}
 
 problems=()
 [ $((passed + failed)) -eq "$expected" ] ||
