@@ -18,7 +18,8 @@
 # when every scenario passed and the module came out with nothing left.
 # The last line is `N passed, N failed`.
 #
-# Environment: NBLC_ACCEL=kvm to try KVM (stock kernels fail on a software
+# Environment: NBLC_VM_WORK (the work tree, default build/vm-SERIES),
+# NBLC_ACCEL=kvm to try KVM (stock kernels fail on a software
 # KVM), NBLC_VM_TIMEOUT (seconds, default 900), NBLC_VM_MEM (MiB, 1024).
 . "$(dirname "$0")/lib/common.sh"
 
@@ -44,7 +45,7 @@ case "${1:-}" in
 esac
 
 # Runs of chosen scenarios get their own tree: they can go beside a full one.
-work=$NBLC_ROOT/build/vm-$KSERIES${only:+-only}
+work=${NBLC_VM_WORK:-$NBLC_ROOT/build/vm-$KSERIES${only:+-only}}
 log=$work/console.log
 
 # Copy one module file of the image into the staging tree, uncompressed.
