@@ -88,17 +88,56 @@ static void nblc_child_done(struct nbl *child, void *arg)
 	nblc_target_put(t);
 }
 
-/* The clone mode for @skb: truncating a share-mode child must not write
- * the descriptors it shares, so nonlinear ones get their own.
+/*
+ * The clone mode for @skb. Truncating a child writes its skb_shared_info
+ * (frags, GSO state), which a share-mode child has in common with the
+ * original: a nonlinear or GSO packet truncated by snaplen gets its own.
  */
 static unsigned int nblc_child_flags(const struct nblc_cfg *cfg,
 				     const struct sk_buff *skb,
 				     unsigned int mac_len)
 {
 	if (cfg->mode == NBLC_MODE_SHARE && cfg->snaplen &&
-	    skb->len + mac_len > cfg->snaplen && skb_is_nonlinear(skb))
+	    skb->len + mac_len > cfg->snaplen &&
+	    (skb_is_nonlinear(skb) || skb_is_gso(skb)))
 		return NBL_CLONE_OWN;
 	return nblc_clone_flags[cfg->mode];
+}
+
+/*
+ * Trim @c to @len bytes without copying any. pskb_trim() ends in
+ * skb_condense(), which pulls the frags it keeps into the head when they fit
+ * in its tailroom: a copy of payload that a snaplen child exists to avoid.
+ * A child with descriptors of its own and no frag_list is trimmed here; any
+ * other goes to pskb_trim(), which copies a shared head first anyway.
+ */
+static int nblc_trim(struct sk_buff *c, unsigned int len)
+{
+	struct skb_shared_info *sh = skb_shinfo(c);
+	unsigned int head = skb_headlen(c), off = head;
+	int i, keep = 0;
+
+	if (!c->data_len || skb_cloned(c) || skb_has_frag_list(c))
+		return pskb_trim(c, len);
+	for (i = 0; i < sh->nr_frags && off < len; i++) {
+		skb_frag_t *frag = &sh->frags[i];
+
+		if (off + skb_frag_size(frag) > len)
+			skb_frag_size_set(frag, len - off);
+		off += skb_frag_size(frag);
+		keep = i + 1;
+	}
+	for (i = keep; i < sh->nr_frags; i++)
+		skb_frag_unref(c, i);
+	sh->nr_frags = keep;
+	c->len = len;
+	if (len <= head) {
+		c->data_len = 0;
+		skb_set_tail_pointer(c, len);
+	} else {
+		c->data_len = len - head;
+	}
+	return 0;
 }
 
 /*
@@ -113,7 +152,7 @@ static bool nblc_child_prepare(const struct nblc_cfg *cfg, struct sk_buff *c,
 		skb_push_rcsum(c, mac_len);
 	skb_scrub_packet(c, true);
 	if (cfg->snaplen && c->len > cfg->snaplen) {
-		if (pskb_trim(c, cfg->snaplen)) {
+		if (nblc_trim(c, cfg->snaplen)) {
 			kfree_skb(c);
 			return false;
 		}
