@@ -9,28 +9,25 @@
 
 #include "nbl_internal.h"
 
-/*
- * pskb_copy() copies from skb->data on: a packet caught at ingress has its
- * MAC header in the headroom, before data. Copy it too, to the same offset
- * (the copy has the same headroom), or the copy is sent with garbage there.
- */
-static unsigned int nbl_copy_mac_header(struct sk_buff *n,
-					const struct sk_buff *skb)
+/* The bytes of @skb's MAC header that lie before data, as at ingress. */
+static unsigned int nbl_mac_before_data(const struct sk_buff *skb)
 {
-	unsigned int mac_len;
-
 	if (!skb_mac_header_was_set(skb) || skb_mac_header(skb) >= skb->data)
 		return 0;
-	mac_len = skb->data - skb_mac_header(skb);
-	memcpy(skb_mac_header(n), skb_mac_header(skb), mac_len);
-	return mac_len;
+	return skb->data - skb_mac_header(skb);
 }
 
-/* A copy baseline: all of @skb (skb_copy) or its head (pskb_copy), counted. */
+/*
+ * A copy baseline: all of @skb (skb_copy) or its head (pskb_copy), counted
+ * with the MAC header. skb_copy() copies the headroom, pskb_copy() starts at
+ * data: its MAC header is copied here, to the same offset (the copy has the
+ * same headroom), or a copy caught at ingress goes out with garbage there.
+ */
 static struct sk_buff *nbl_copy_skb(struct nbl_pool *pool, struct sk_buff *skb,
 				    bool whole, gfp_t gfp, unsigned int *copied)
 {
-	unsigned int len = whole ? skb->len : skb_headlen(skb);
+	unsigned int mac_len = nbl_mac_before_data(skb);
+	unsigned int len = (whole ? skb->len : skb_headlen(skb)) + mac_len;
 	struct sk_buff *n;
 
 	if (nbl_fault_fail(&nbl_fault_skb_alloc))
@@ -39,7 +36,7 @@ static struct sk_buff *nbl_copy_skb(struct nbl_pool *pool, struct sk_buff *skb,
 	if (!n)
 		return NULL;
 	if (!whole)
-		len += nbl_copy_mac_header(n, skb);
+		memcpy(skb_mac_header(n), skb_mac_header(skb), mac_len);
 	this_cpu_add(pool->pcpu->bytes_copied, len);
 	*copied += len;
 	return n;
