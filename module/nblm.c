@@ -58,6 +58,9 @@ static const struct net_device_ops nblm_netdev_ops = {
 	.ndo_validate_addr = eth_validate_addr,
 };
 
+#define NBLM_OFFLOADS	(NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HW_CSUM | \
+			 NETIF_F_HIGHDMA | NETIF_F_GSO_SOFTWARE)
+
 static void nblm_setup(struct net_device *dev)
 {
 	ether_setup(dev);
@@ -66,8 +69,14 @@ static void nblm_setup(struct net_device *dev)
 	dev->flags |= IFF_NOARP;
 	dev->flags &= ~IFF_MULTICAST;
 	dev->priv_flags |= IFF_NO_QUEUE;
-	dev->features |= NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HW_CSUM |
-			 NETIF_F_HIGHDMA | NETIF_F_GSO_SOFTWARE;
+	/*
+	 * A sink takes any skb as it is: nothing is segmented, checksummed or
+	 * linearized for it, and a VLAN tag stays out of band (pushing it in
+	 * would copy a shared head), also for tagged frames (vlan_features).
+	 */
+	dev->vlan_features = NBLM_OFFLOADS;
+	dev->features |= NBLM_OFFLOADS | NETIF_F_HW_VLAN_CTAG_TX |
+			 NETIF_F_HW_VLAN_STAG_TX;
 	dev->hw_features |= dev->features;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = ETH_MAX_MTU;
