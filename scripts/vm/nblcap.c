@@ -15,6 +15,11 @@
  *
  *   frames=N bytes=B hash=0x%016llx drops=D minlen=L maxlen=M
  *
+ * A VLAN tag that the kernel keeps out of band (an accelerated tag, given in
+ * PACKET_AUXDATA) is put back in the frame after its MAC addresses, as
+ * libpcap does, so a frame hashes the same whether its tag was accelerated
+ * or in-band on the way.
+ *
  * bytes is the sum of the frames' full lengths (MAC header included); hash
  * is the wrapping 64-bit sum over the frames of FNV-1a-64 of each frame's
  * bytes, so it does not depend on their order; drops is tp_drops of
@@ -48,12 +53,16 @@
 #define NBLCAP_RCVBUF		(128 * 1024 * 1024)
 #define NBLCAP_IDLE_MS		3000
 
+#define VLAN_HLEN		4
+#define ETH_ADDRS_LEN		(2 * ETH_ALEN)
+
 #define FNV1A64_OFFSET		0xcbf29ce484222325ULL
 #define FNV1A64_PRIME		0x100000001b3ULL
 
 enum nblcap_dir { DIR_ALL, DIR_IN, DIR_OUT };
 
-static unsigned char buf[NBLCAP_BUF_SIZE];
+/* A frame, with room in front to put its out-of-band VLAN tag back. */
+static unsigned char frame[VLAN_HLEN + NBLCAP_BUF_SIZE];
 
 static const char nblcap_usage[] =
 	"usage: nblcap -i IFNAME [-c COUNT] [-w IDLE_MS] [-d in|out|all] [-r READYFILE]\n";
@@ -136,6 +145,8 @@ static int open_socket(const char *ifname, enum nblcap_dir dir)
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = htons(ETH_P_ALL);
 	sll.sll_ifindex = (int)ifindex;
+	if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)))
+		die("PACKET_AUXDATA");
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
 		die("bind");
 	return fd;
@@ -156,6 +167,56 @@ static int open_signalfd(void)
 	if (fd < 0)
 		die("signalfd");
 	return fd;
+}
+
+/*
+ * One queued frame, its accelerated VLAN tag (if any) put back in: *@p
+ * points at it in frame[]. Returns its full length (which may be more than
+ * was read), or -1 when nothing is queued.
+ */
+static ssize_t recv_frame(int fd, struct sockaddr_ll *from, unsigned char **p)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	struct iovec iov = {
+		.iov_base = frame + VLAN_HLEN,
+		.iov_len = NBLCAP_BUF_SIZE,
+	};
+	struct msghdr msg = {
+		.msg_name = from,
+		.msg_namelen = sizeof(*from),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	const struct tpacket_auxdata *aux = NULL;
+	struct cmsghdr *c;
+	__be16 tag[2];
+	ssize_t len;
+
+	for (;;) {
+		len = recvmsg(fd, &msg, MSG_TRUNC | MSG_DONTWAIT);
+		if (len >= 0)
+			break;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return -1;
+		if (errno != EINTR)
+			die("recvmsg");
+	}
+	*p = frame + VLAN_HLEN;
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA)
+			aux = (const struct tpacket_auxdata *)CMSG_DATA(c);
+	if (!aux || !(aux->tp_status & TP_STATUS_VLAN_VALID) ||
+	    len < ETH_ADDRS_LEN)
+		return len;
+	tag[0] = htons(aux->tp_status & TP_STATUS_VLAN_TPID_VALID ?
+		       aux->tp_vlan_tpid : ETH_P_8021Q);
+	tag[1] = htons(aux->tp_vlan_tci);
+	memmove(frame, frame + VLAN_HLEN, ETH_ADDRS_LEN);
+	memcpy(frame + ETH_ADDRS_LEN, tag, VLAN_HLEN);
+	*p = frame;
+	return len + VLAN_HLEN;
 }
 
 int main(int argc, char **argv)
@@ -236,33 +297,26 @@ int main(int argc, char **argv)
 		/* Drain what is queued, then wait again. */
 		for (;;) {
 			struct sockaddr_ll from;
-			socklen_t fromlen = sizeof(from);
+			unsigned char *p;
 			ssize_t len;
 			size_t got;
 
-			len = recvfrom(fd, buf, sizeof(buf),
-				       MSG_TRUNC | MSG_DONTWAIT,
-				       (struct sockaddr *)&from, &fromlen);
-			if (len < 0) {
-				if (errno == EAGAIN || errno == EWOULDBLOCK)
-					break;
-				if (errno == EINTR)
-					continue;
-				die("recv");
-			}
+			len = recv_frame(fd, &from, &p);
+			if (len < 0)
+				break;
 			if (dir == DIR_IN && from.sll_pkttype == PACKET_OUTGOING)
 				continue;
 			if (dir == DIR_OUT && from.sll_pkttype != PACKET_OUTGOING)
 				continue;
 			got = (size_t)len;
-			if (got > sizeof(buf)) {
-				got = sizeof(buf);
+			if (got > NBLCAP_BUF_SIZE) {
+				got = NBLCAP_BUF_SIZE;
 				truncated++;
 			}
 			deadline = now_ms() + (long long)idle_ms;
 			frames++;
 			bytes += (unsigned long long)len;
-			hash += fnv1a64(buf, got);
+			hash += fnv1a64(p, got);
 			if (!minlen || (unsigned long long)len < minlen)
 				minlen = (unsigned long long)len;
 			if ((unsigned long long)len > maxlen)
@@ -280,7 +334,7 @@ int main(int argc, char **argv)
 	if (truncated)
 		fprintf(stderr,
 			"nblcap: %llu frames longer than %zu bytes, hashed truncated\n",
-			truncated, sizeof(buf));
+			truncated, (size_t)NBLCAP_BUF_SIZE);
 	printf("frames=%llu bytes=%llu hash=0x%016llx drops=%u minlen=%llu maxlen=%llu\n",
 	       frames, bytes, hash, st.tp_drops, minlen, maxlen);
 	if (fflush(stdout))
