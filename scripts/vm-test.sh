@@ -166,6 +166,7 @@ make_initramfs() {
 	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,etc,scenarios}
 	cp /bin/busybox "$root/bin/"
 	install -m 755 "$work/nblcap" "$root/bin/nblcap"
+	install -m 755 "$NBLC_ROOT/scripts/nblctl" "$root/bin/nblctl"
 	stage_iproute2
 	install -m 755 "$NBLC_ROOT/scripts/vm/init" "$root/init"
 	cp "$NBLC_ROOT"/scripts/vm/*.sh "$root/scenarios/"
