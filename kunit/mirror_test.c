@@ -22,6 +22,7 @@
 
 #include "mirror.h"
 #include "nbl.h"
+#include "nbl_fault.h"
 #include "nblclone.h"
 #include "netdev_fixture.h"
 #include "shapes.h"
@@ -497,12 +498,18 @@ static const struct mt_case mt_zero_copy_cases[] = {
 	{ NBLC_DIR_EGRESS, MT_GSO, NBLC_MODE_OWN },
 };
 
+static const char *const mt_mode_names[NBLC_NR_MODES] = {
+	[NBLC_MODE_SHARE] = "share",
+	[NBLC_MODE_OWN] = "own",
+	[NBLC_MODE_PSKB_COPY] = "pskb_copy",
+	[NBLC_MODE_COPY] = "copy",
+};
+
 static void mt_case_desc(const struct mt_case *c, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, %s, %s",
 		 c->dir == NBLC_DIR_INGRESS ? "ingress" : "egress",
-		 mt_pkt_names[c->pkt],
-		 c->mode == NBLC_MODE_SHARE ? "share" : "own");
+		 mt_pkt_names[c->pkt], mt_mode_names[c->mode]);
 }
 
 KUNIT_ARRAY_PARAM(mt_zero_copy, mt_zero_copy_cases, mt_case_desc);
@@ -987,6 +994,114 @@ static void mirror_target_mtu_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, skb_queue_len(nblt_capdev_queue(f->cap[0])), 2);
 }
 
+/*
+ * Fault injection on the mirror path: each fault-injectable call of one
+ * mirrored packet (the parent's NBL and context, each child's NBL, skb,
+ * owner slot and transmit) fails in turn, until a packet goes through with
+ * no call left to fail. Each time, the original goes on unchanged, every
+ * child is either sent or dropped and counted (one drop, or all of them
+ * when the parent could not be made), the parent completes exactly once if
+ * it was made, and nothing is left outstanding or referenced.
+ */
+#define MT_FAULT_MAX_NTH	64
+
+static const struct mt_case mt_fault_cases[] = {
+	{ NBLC_DIR_INGRESS, MT_NONE, NBLC_MODE_SHARE },
+	{ NBLC_DIR_INGRESS, MT_NONE, NBLC_MODE_OWN },
+	{ NBLC_DIR_INGRESS, MT_NONE, NBLC_MODE_PSKB_COPY },
+	{ NBLC_DIR_INGRESS, MT_NONE, NBLC_MODE_COPY },
+	{ NBLC_DIR_EGRESS, MT_GSO, NBLC_MODE_SHARE },
+	{ NBLC_DIR_EGRESS, MT_GSO, NBLC_MODE_OWN },
+};
+
+KUNIT_ARRAY_PARAM(mt_fault, mt_fault_cases, mt_case_desc);
+
+/* Children sent and dropped, over all of @s's targets. */
+static void mt_tx_totals(struct kunit *test, struct mt_fixture *f,
+			 u64 *sent, u64 *dropped)
+{
+	struct nblc_tx_stats st;
+	unsigned int i;
+	int d;
+
+	*sent = 0;
+	*dropped = 0;
+	for (i = 0; i < MT_NR_CAPS; i++) {
+		mt_target_stats(test, f->s, f->cap[i], &st);
+		*sent += st.packets;
+		for (d = 0; d < NBLC_NR_DROPS; d++)
+			*dropped += st.drops[d];
+	}
+}
+
+/* Mirror one packet with the @nth fault-injectable call failing. */
+static bool mt_fault_one(struct kunit *test, struct mt_fixture *f,
+			 const struct mt_case *p, unsigned int nth)
+{
+	unsigned long matched = SSTAT(f->s, matched);
+	unsigned long completions = SSTAT(f->s, completions);
+	u64 base = mt_outstanding(), sent0, dropped0, sent, dropped;
+	struct sk_buff *skb = mt_packet(test, f, p->pkt);
+	unsigned int i;
+	bool fired;
+
+	mt_record(test, f, skb, p->dir);
+	mt_tx_totals(test, f, &sent0, &dropped0);
+	nbl_fault_fail_nth(nth);
+	f->orig = mt_send(f, skb, p->dir);
+	fired = nbl_fault_nth_left() == 0;
+	nbl_fault_fail_nth(0);
+	KUNIT_ASSERT_PTR_EQ_MSG(test, f->orig, skb,
+				"nth %u: the original was not delivered", nth);
+	mt_expect_unchanged(test, &f->o, f->orig);
+
+	mt_tx_totals(test, f, &sent, &dropped);
+	sent -= sent0;
+	dropped -= dropped0;
+	KUNIT_EXPECT_EQ(test, SSTAT(f->s, matched), matched + 1);
+	KUNIT_EXPECT_EQ_MSG(test, sent + dropped, MT_NR_CAPS,
+			    "nth %u: a child neither sent nor dropped", nth);
+	if (fired)
+		KUNIT_EXPECT_TRUE_MSG(test, dropped == 1 || dropped == MT_NR_CAPS,
+				      "nth %u: one fault, %llu drops", nth, dropped);
+	else
+		KUNIT_EXPECT_EQ_MSG(test, dropped, 0, "nth %u: a drop, no fault", nth);
+
+	for (i = 0; i < MT_NR_CAPS; i++)
+		skb_queue_purge(nblt_capdev_queue(f->cap[i]));
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
+	KUNIT_EXPECT_EQ_MSG(test, SSTAT(f->s, completions),
+			    completions + (dropped == MT_NR_CAPS ? 0 : 1),
+			    "nth %u: the parent did not complete exactly once", nth);
+	KUNIT_EXPECT_EQ_MSG(test, mt_outstanding(), base, "nth %u", nth);
+	KUNIT_EXPECT_FALSE(test, skb_cloned(f->orig));
+	mt_expect_page_refs(test, &f->o, f->orig);
+
+	kfree_skb(f->orig);
+	f->orig = NULL;
+	kfree_skb(f->o.snap);
+	f->o.snap = NULL;
+	return fired;
+}
+
+static void mirror_fault_test(struct kunit *test)
+{
+	const struct mt_case *p = test->param_value;
+	struct mt_fixture *f = test->priv;
+	const struct mt_cfg cfg = { .dir = p->dir, .mode = p->mode };
+	unsigned int nth;
+
+	mt_configure(test, f->s, &cfg);
+	for (nth = 1; nth <= MT_FAULT_MAX_NTH; nth++)
+		if (!mt_fault_one(test, f, p, nth))
+			break;
+	/* A parent and a child per target, each with at least one site. */
+	KUNIT_EXPECT_GT(test, nth, MT_NR_CAPS + 1);
+	KUNIT_EXPECT_LE_MSG(test, nth, MT_FAULT_MAX_NTH,
+			    "still failing at call %u", MT_FAULT_MAX_NTH);
+	kunit_info(test, "%u fault-injectable calls per mirrored packet\n", nth - 1);
+}
+
 static struct kunit_case mirror_test_cases[] = {
 	KUNIT_CASE_PARAM(mirror_zero_copy_test, mt_zero_copy_gen_params),
 	KUNIT_CASE_PARAM(mirror_snaplen_test, mt_snaplen_gen_params),
@@ -995,6 +1110,7 @@ static struct kunit_case mirror_test_cases[] = {
 	KUNIT_CASE(mirror_max_in_flight_test),
 	KUNIT_CASE(mirror_target_down_test),
 	KUNIT_CASE(mirror_target_mtu_test),
+	KUNIT_CASE_PARAM(mirror_fault_test, mt_fault_gen_params),
 	{}
 };
 
