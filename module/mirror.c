@@ -552,6 +552,54 @@ void nblc_mirror_netdev_gone(struct net_device *dev)
 		nblc_session_netdev_gone(s, dev);
 }
 
+/*
+ * @dev has a new name: sessions show their source and targets by name,
+ * and take a target back by the name its directory has, so both follow.
+ */
+static void nblc_session_netdev_renamed(struct nblc_session *s,
+					struct net_device *dev)
+{
+	struct nblc_target *t;
+	struct nblc_cfg *cfg;
+	int i, err;
+
+	if (s->source == dev) {
+		cfg = nblc_cfg_edit(s);
+		if (!cfg) {
+			pr_warn_ratelimited("session %s: source %s renamed: out of memory\n",
+					    s->name, dev->name);
+			return;
+		}
+		strscpy(cfg->source_name, dev->name, sizeof(cfg->source_name));
+		nblc_cfg_publish(s, cfg);
+	}
+	cfg = rtnl_dereference(s->cfg);
+	i = nblc_target_index(cfg, dev);
+	if (i < 0)
+		return;
+	t = cfg->targets[i];
+	err = kobject_rename(&t->kobj, dev->name);
+	if (err) {
+		pr_warn_ratelimited("session %s: target %s renamed %s: %d\n",
+				    s->name, t->name, dev->name, err);
+		return;
+	}
+	strscpy(t->name, dev->name, sizeof(t->name));
+}
+
+/**
+ * nblc_mirror_netdev_renamed() - a device changed its name
+ * @dev: the device
+ */
+void nblc_mirror_netdev_renamed(struct net_device *dev)
+{
+	struct nblc_session *s;
+
+	ASSERT_RTNL();
+	list_for_each_entry(s, &nblc_sessions, node)
+		nblc_session_netdev_renamed(s, dev);
+}
+
 /**
  * nblc_mirror_net_gone() - a network namespace is going away
  * @net: the namespace; its sessions go with it

@@ -115,7 +115,8 @@ struct nblc_session;
  *	child in flight
  * @stats: per-CPU counters
  * @rcu: frees the target after the data path's last look at it
- * @name: the device's name when it was added
+ * @name: the device's name, which its directory has too; follows renames
+ *	(written under RTNL)
  */
 struct nblc_target {
 	struct kobject kobj;
@@ -208,6 +209,7 @@ void nblc_session_reset(struct nblc_session *s);
 void nblc_session_put(struct nblc_session *s);
 void nblc_target_put(struct nblc_target *t);
 void nblc_mirror_netdev_gone(struct net_device *dev);
+void nblc_mirror_netdev_renamed(struct net_device *dev);
 void nblc_mirror_net_gone(struct net *net);
 int nblc_mirror_init(struct kobject *parent);
 void nblc_mirror_exit(void);

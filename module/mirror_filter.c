@@ -14,6 +14,7 @@
 #include <linux/string.h>
 
 #include "mirror.h"
+#include "nblclone.h"
 
 #define NBLC_VLAN_DEPTH	2	/* in-band tags looked through: QinQ */
 
@@ -96,7 +97,7 @@ int nblc_filter_parse(char *buf, struct nblc_filter *f)
 		do {
 			val = strsep(&buf, " \t");
 		} while (val && !*val);
-		if (!k || !val || (new.terms & k->term) || kstrtou32(val, 0, &v) ||
+		if (!k || !val || (new.terms & k->term) || nblc_parse_u32(val, true, &v) ||
 		    v < k->min || v > k->max)
 			return -EINVAL;
 		nblc_filter_set(&new, k, v);

@@ -2,7 +2,8 @@
 /*
  * Device and namespace events for mirror sessions: a device that is
  * unregistered or leaves its namespace (both send NETDEV_UNREGISTER) is
- * dropped as a source or target; a namespace that goes takes its sessions.
+ * dropped as a source or target, a renamed one keeps its place under its
+ * new name; a namespace that goes takes its sessions.
  */
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -13,8 +14,12 @@
 static int nblc_netdev_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
 {
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
 	if (event == NETDEV_UNREGISTER)
-		nblc_mirror_netdev_gone(netdev_notifier_info_to_dev(ptr));
+		nblc_mirror_netdev_gone(dev);
+	else if (event == NETDEV_CHANGENAME)
+		nblc_mirror_netdev_renamed(dev);
 	return NOTIFY_DONE;
 }
 

@@ -22,6 +22,7 @@ int nblc_sysfs_controls_add(void);
 void nblc_sysfs_controls_remove(void);
 void nblc_sysfs_exit(void);
 int nblc_sysfs_value(const char *buf, size_t count, char *val, size_t size);
+int nblc_parse_u32(const char *s, bool hex, u32 *v);
 struct net *nblc_writer_net(void);
 
 /* sysfs_session.c */

@@ -10,6 +10,7 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 
+#include "nblclone.h"
 #include "nblm.h"
 
 #define NBLM_MAX_INDEX	255
@@ -91,12 +92,11 @@ static void nblm_setup(struct net_device *dev)
  */
 bool nblm_name_valid(const char *name)
 {
-	unsigned int n;
+	u32 n;
 
-	if (strncmp(name, "nblm", 4) || !name[4] ||
-	    (name[4] == '0' && name[5]))
+	if (strncmp(name, "nblm", 4) || (name[4] == '0' && name[5]))
 		return false;
-	return !kstrtouint(name + 4, 10, &n) && n <= NBLM_MAX_INDEX;
+	return !nblc_parse_u32(name + 4, false, &n) && n <= NBLM_MAX_INDEX;
 }
 
 /**

@@ -51,6 +51,29 @@ int nblc_sysfs_value(const char *buf, size_t count, char *val, size_t size)
 }
 
 /**
+ * nblc_parse_u32() - a number as nblclone's files write it
+ * @s: the text: decimal digits, or "0x" and hex digits when @hex is set;
+ *	no sign, no space, and no octal (a leading 0 is a decimal 0)
+ * @hex: whether "0x" is accepted
+ * @v: where to put it
+ *
+ * Return: 0, or -EINVAL for anything else or a value past U32_MAX.
+ */
+int nblc_parse_u32(const char *s, bool hex, u32 *v)
+{
+	static const char xdigits[] = "0123456789abcdefABCDEF";
+
+	/* kstrtou32() itself would take a sign, and 0x again after ours. */
+	if (hex && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		if (!*s || s[strspn(s, xdigits)])
+			return -EINVAL;
+		return kstrtou32(s, 16, v);
+	}
+	return isdigit(s[0]) ? kstrtou32(s, 10, v) : -EINVAL;
+}
+
+/**
  * nblc_writer_net() - the writer's network namespace, if it may configure
  *	nblclone there
  *

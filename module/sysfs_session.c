@@ -67,13 +67,13 @@ static ssize_t nblc_session_attr_store(struct kobject *kobj,
 
 	if (!a->store)
 		return -EACCES;
+	net = nblc_writer_net();
+	if (IS_ERR(net))
+		return PTR_ERR(net);
+	if (!net_eq(net, s->net))
+		return -EXDEV;
 	err = nblc_sysfs_value(buf, count, val, sizeof(val));
 	if (!err) {
-		net = nblc_writer_net();
-		if (IS_ERR(net))
-			return PTR_ERR(net);
-		if (!net_eq(net, s->net))
-			return -EXDEV;
 		if (!rtnl_trylock())
 			return restart_syscall();
 		err = a->store(s, net, val, a);
@@ -264,7 +264,7 @@ static int nblc_u32_store(struct nblc_session *s, struct net *net, char *val,
 	const struct nblc_u32_attr *u = container_of(a, struct nblc_u32_attr, a);
 	struct nblc_u32_edit e = { .offset = u->offset };
 
-	if (kstrtou32(val, 10, &e.val) || e.val < u->min || e.val > u->max)
+	if (nblc_parse_u32(val, false, &e.val) || e.val < u->min || e.val > u->max)
 		return -EINVAL;
 	/* A frame shorter than its Ethernet header is no frame. */
 	if (u->offset == offsetof(struct nblc_cfg, snaplen) && e.val &&
