@@ -20,7 +20,7 @@
 #
 # Environment: NBLC_VM_WORK (the work tree, default build/vm-SERIES),
 # NBLC_ACCEL=kvm to try KVM (stock kernels fail on a software
-# KVM), NBLC_VM_TIMEOUT (seconds, default 900), NBLC_VM_MEM (MiB, 1024).
+# KVM), NBLC_VM_TIMEOUT (seconds, default 2400), NBLC_VM_MEM (MiB, 1024).
 . "$(dirname "$0")/lib/common.sh"
 
 # The image's modules that the scenarios use; their dependencies come along.
@@ -198,7 +198,7 @@ boot_vm() {
 	fi
 	log "booting $kver (TCG, 2 vCPUs)"
 	# QEMU in the foreground of its own timeout, so it cannot outlive us.
-	timeout --foreground "${NBLC_VM_TIMEOUT:-900}" "${qemu[@]}" \
+	timeout --foreground "${NBLC_VM_TIMEOUT:-2400}" "${qemu[@]}" \
 		</dev/null >"$log" 2>&1 || true
 	# The console ends user-space lines in CR LF.
 	sed -i 's/\r$//' "$log"
