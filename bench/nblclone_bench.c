@@ -531,7 +531,7 @@ static int bench_count_allocs(struct bench *b, enum bench_method m,
 	bench_emit_x100(after.allocated - before.allocated, "\n");
 	for (i = 0; i < a->nr_sites; i++) {
 		bench_emit_case("site", m, shape, bytes, b->fanout);
-		bench_emit("%ps,", (void *)a->sites[i].ip);
+		bench_emit("%pS,", (void *)a->sites[i].ip);
 		bench_emit_x100(a->sites[i].n, "\n");
 	}
 	return 0;
