@@ -196,8 +196,10 @@ static void nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
 
 	if (!nblc_child_prepare(cfg, c, mac_len, dev))
 		goto drop;
-	why = NBLC_DROP_MTU;
 	if (!is_skb_forwardable(dev, c)) {
+		/* It also fails for a target that went down just now. */
+		why = READ_ONCE(dev->flags) & IFF_UP ? NBLC_DROP_MTU :
+						       NBLC_DROP_DOWN;
 		kfree_skb(c);
 		goto drop;
 	}
