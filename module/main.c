@@ -23,10 +23,15 @@
 #define NBLC_OWNER_BITS_MIN	6
 #define NBLC_OWNER_BITS_MAX	20
 
-static unsigned int owner_bits = 12;
+/*
+ * 16384 slots (256 KiB) per CPU: a session's default max_in_flight of 4096
+ * children keeps a CPU's table a quarter full, where a child almost never
+ * finds its window of slots full (that drop is counted as nomem).
+ */
+static unsigned int owner_bits = 14;
 module_param(owner_bits, uint, 0444);
 MODULE_PARM_DESC(owner_bits,
-		 "log2 of the clone skbs in flight each CPU can track (6-20, default 12)");
+		 "log2 of the clone skbs in flight each CPU can track (6-20, default 14)");
 
 struct nbl_pool *nblc_pool;
 EXPORT_SYMBOL_IF_KUNIT(nblc_pool);
