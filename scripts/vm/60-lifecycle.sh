@@ -102,7 +102,8 @@ expect_tstat lc1 t2 in_flight 0
 wait_until 100 pool_idle || fail "pool: $(cat $NBLC_SYS/pool/outstanding) NBLs outstanding"
 # Children sent to t1 and nblm0 as they went were dropped (down, xmit);
 # nothing else was: no lost allocation, no MTU, nesting or in-flight cap.
-expect_eq "lc1 drops on t2" "$(sess_drops lc1 t2)" 0
+expect_eq "lc1 drops on t2 ($(cd $NBLC_SYS/sessions/lc1/target/t2 && grep . drop_* | tr '\n' ' '))" \
+	"$(sess_drops lc1 t2)" 0
 for d in nomem mtu nest in_flight; do
 	expect_stat lc1 drop_$d 0
 done
