@@ -6,7 +6,7 @@
 # and fan-out, and the allocations per packet (nblclone_bench.ko, see
 # bench/nblclone_bench.c).
 #
-#   scripts/bench-micro.sh            5 runs of 100,000 packets per cell
+#   scripts/bench-micro.sh            7 runs of 100,000 packets per cell
 #   scripts/bench-micro.sh --quick    5 runs of 10,000 packets per cell
 #   KSERIES=6.1 scripts/bench-micro.sh
 #
@@ -38,7 +38,7 @@ if [ $quick = 1 ]; then
 	params=runs=5,iters=10000,warmup=1000,alloc_iters=200
 	timeout_s=900
 else
-	params=runs=5,iters=100000,warmup=2000,alloc_iters=1000
+	params=runs=7,iters=100000,warmup=2000,alloc_iters=1000
 	timeout_s=5400
 fi
 params=${NBLC_MICRO_PARAMS:-$params}

@@ -148,17 +148,49 @@ class Micro:
              share('nbl_share', 'gso', 65536, 4), '>=', MICRO_PSKBGSO_MIN)
         md.append('')
         if ratios:
-            md.append('nbl_share / skb_clone by cell (median / median):')
+            # The same ratio run by run: a run measures every method in
+            # turn, so the host's changing speed cancels out.
+            per_run = {}
+            for r in read_csv(os.path.join(self.out,
+                                           'bench-micro-runs.csv')):
+                key = (r['shape'], int(r['bytes']), int(r['fanout']),
+                       r['run'])
+                per_run.setdefault(key, {})[r['method']] = \
+                    float(r['ns_batch_median'])
+            run_ratio = {}
+            for (shape, size, f, _), v in per_run.items():
+                if 'nbl_share' in v and 'skb_clone' in v:
+                    run_ratio.setdefault((shape, size, f), []).append(
+                        v['nbl_share'] / v['skb_clone'])
+            by = {(r[1], r[2], r[3]): r[0] for r in ratios}
+            md.append('nbl_share / skb_clone by cell: the ratio of the '
+                      'medians (as the goals use it), then in brackets the '
+                      'median of the per-run ratios (each run measures all '
+                      'methods in turn, so it is immune to the host\'s speed '
+                      'changing between runs):')
             md.append('')
             md.append('| shape | bytes | ' +
                       ' | '.join(f'fan-out {f}' for f in self.fanouts) + ' |')
             md.append('|---|---:|' + '---:|' * len(self.fanouts))
-            by = {(r[1], r[2], r[3]): r[0] for r in ratios}
             for shape, size in self.cases:
-                md.append(f'| {shape} | {size} | ' + ' | '.join(
-                    f'{by[(shape, size, f)]:.2f}' if (shape, size, f) in by
-                    else '-' for f in self.fanouts) + ' |')
+                cells = []
+                for f in self.fanouts:
+                    if (shape, size, f) not in by:
+                        cells.append('-')
+                        continue
+                    c = f'{by[(shape, size, f)]:.2f}'
+                    rr = run_ratio.get((shape, size, f))
+                    if rr:
+                        c += f' [{statistics.median(rr):.2f}]'
+                    cells.append(c)
+                md.append(f'| {shape} | {size} | ' + ' | '.join(cells) + ' |')
             md.append('')
+            all_rr = [statistics.median(v) for v in run_ratio.values()]
+            if all_rr:
+                md.append('Geometric mean of the per-run-ratio medians: '
+                          f'{geomean(all_rr):.3f}; largest: '
+                          f'{max(all_rr):.3f}.')
+                md.append('')
 
     def allocs(self, md):
         path = os.path.join(self.out, 'bench-micro-allocs.csv')
@@ -285,7 +317,8 @@ def e2e(out):
 
     sizes = sorted({k[2] for k in med})
     targets = sorted({k[3] for k in med if k[3]})
-    reps = max(v[4] for v in med.values())
+    reps = max(v[4] for k, v in med.items() if k[0] != 'none')
+    none_reps = max([v[4] for k, v in med.items() if k[0] == 'none'] or [0])
     md = ['# End-to-end benchmark: pktgen into a source, mirrored to N '
           'dummy targets', '']
     md += [f'- {line}' for line in
@@ -295,10 +328,14 @@ def e2e(out):
            'packet) injects frames into a dummy source; each tool mirrors '
            'them from the source\'s ingress to targets t0..tN-1 (dummies, '
            'MTU 9000). ns/packet is the source path: pktgen\'s elapsed time '
-           'over its packets, everything the hooks do included. Each cell: '
-           f'median of {reps} runs, Mpps and ns/packet, and the range of '
+           'over its packets, everything the hooks do included. A run is '
+           'a few pktgen bursts of one tool; its figure is its fastest '
+           'burst, since the single UML CPU shares the host\'s with other '
+           'work. Each cell: median of '
+           f'{reps} runs, Mpps and ns/packet, and the range of the runs\' '
            'Mpps; runs of all tools interleaved in one boot. `none`: no '
-           'mirroring (targets 0).', '']
+           f'mirroring (targets 0; measured with every target count: '
+           f'{none_reps} runs, the same figure in every column).', '']
     for size in sizes:
         md.append(f'### {size}-byte frames')
         md.append('')
