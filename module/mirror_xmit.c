@@ -259,7 +259,7 @@ static struct nbl *nblc_parent(struct nblc_session *s, struct sk_buff *skb)
 		return NULL;
 	/* In the pool's pre-allocated context area. */
 	start = nbl_context_alloc(parent, sizeof(*start));
-	if (!start) {
+	if (IS_ERR(start)) {
 		nbl_unborrow(parent);
 		nbl_free(parent);
 		return NULL;
