@@ -95,8 +95,9 @@ static bool nblc_session_name_valid(const char *name)
 
 	if (!strcmp(name, ".") || !strcmp(name, ".."))
 		return false;
+	/* The kernel's isalnum() takes Latin-1 letters too: ASCII only. */
 	for (p = name; *p; p++)
-		if (!isalnum(*p) && !strchr("_.-", *p))
+		if (!isascii(*p) || (!isalnum(*p) && !strchr("_.-", *p)))
 			return false;
 	return p - name < NBLC_NAME_LEN;
 }

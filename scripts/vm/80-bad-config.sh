@@ -78,6 +78,7 @@ expect_write_fails $S/new_session good EEXIST
 expect_write_fails $S/new_session 'good\n' EEXIST
 expect_write_fails $S/new_session '\0377\0376\0001' EINVAL
 expect_write_fails $S/new_session 'ab\0000cd' EINVAL
+expect_write_fails $S/new_session '\0351t\0351' EINVAL
 long=$(head -c 5000 /dev/zero | tr '\0' a)
 expect_write_fails $S/new_session "$long" EINVAL
 expect_write_fails $S/new_session "$(head -c 200 /dev/zero | tr '\0' a)" EINVAL
