@@ -29,15 +29,7 @@
 # shellcheck source=scripts/bench/lib.sh
 . "$(dirname "$0")/bench/lib.sh"
 
-quick=0
-case "${1:-}" in
---quick) quick=1 ;;
-"") ;;
-*)
-	echo "usage: $0 [--quick]" >&2
-	exit 2
-	;;
-esac
+bench_args "$@"
 
 peers="tc_mirred nft_netdev_dup nft_ip_dup"
 if [ $quick = 1 ]; then

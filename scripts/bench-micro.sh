@@ -24,15 +24,7 @@
 # shellcheck source=scripts/bench/lib.sh
 . "$(dirname "$0")/bench/lib.sh"
 
-quick=0
-case "${1:-}" in
---quick) quick=1 ;;
-"") ;;
-*)
-	echo "usage: $0 [--quick]" >&2
-	exit 2
-	;;
-esac
+bench_args "$@"
 
 if [ $quick = 1 ]; then
 	params=runs=5,iters=10000,warmup=1000,alloc_iters=200

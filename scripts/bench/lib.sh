@@ -15,6 +15,19 @@ BENCH_DIR=$NBLC_ROOT/scripts/bench
 BENCH_RESULTS=${NBLC_RESULTS:-$NBLC_ROOT/results}
 bench_work=$NBLC_ROOT/build/bench-$KSERIES
 
+# The scripts' one option: sets quick to 1 for --quick, 0 without.
+bench_args() {
+	quick=0
+	case "${1:-}" in
+	--quick) quick=1 ;;
+	"") ;;
+	*)
+		echo "usage: $0 [--quick]" >&2
+		exit 2
+		;;
+	esac
+}
+
 # The machine's cores are shared: builds run at a lower priority.
 # Sets bench_uml_dir and bench_cfg_hash (the hash in the build's name).
 bench_uml() {
