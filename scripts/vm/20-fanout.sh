@@ -35,8 +35,13 @@
 . /scenarios/traffic.sh
 
 N=${FANOUT_FRAMES:-10000}
-# Paced: at most 10,000 frames a second (pktgen sleeps between them).
+# Paced: at most 10,000 frames a second (pktgen sleeps between them), in
+# bursts of 1,000 whose 3,000 children stay below the default in-flight cap
+# however slowly a loaded host drains them.
 PG_DELAY=${PG_DELAY_FANOUT:-100000}
+BURST=${FANOUT_BURST:-1000}
+# The gap between two bursts must not end a capture.
+CAP_IDLE_MS=5000
 
 load_nblclone
 tr_init
@@ -71,13 +76,13 @@ for dir in ingress egress; do
 		txm=$(dev_counter - nblm0 tx_packets)
 		mark=$(udp_mark)
 		# 9000-byte frames at a third of the rate: what TCG drains.
-		pg_setup srca $N $size "xmit_mode $xmit" \
+		pg_setup srca $BURST $size "xmit_mode $xmit" \
 			"delay $((PG_DELAY * (size > 1500 ? 3 : 1)))"
 		cap_start orig - srcb -d in
 		cap_start t1 col t1p -d in
 		cap_start t2 col t2p -d in
 		cap_start nblm - nblm0
-		pg_run srca $N
+		pg_run_paced srca $N $BURST fan
 		for c in orig t1 t2 nblm; do
 			cap_wait $c
 		done

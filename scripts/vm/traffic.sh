@@ -305,6 +305,21 @@ pg_run() {
 	pg_check "$1" "$2"
 }
 
+# pg_run_paced DEV COUNT BURST SESSION: COUNT frames as runs of BURST (what
+# pg_setup configured), each started once SESSION has no child in flight. A
+# loaded TCG host can hold children in veth backlogs for seconds: paced by
+# completions, at most BURST x targets are ever in flight.
+pg_run_paced() {
+	local dev=$1 left=$2 burst=$3 sess=$4
+
+	[ $((left % burst)) = 0 ] || fail "pg_run_paced: $left frames, bursts of $burst"
+	while [ "$left" -gt 0 ]; do
+		pg_run "$dev" "$burst"
+		wait_in_flight "$sess"
+		left=$((left - burst))
+	done
+}
+
 # pg_check DEV COUNT: pktgen's result for DEV says COUNT frames, 0 errors.
 pg_check() {
 	local sent errs
