@@ -68,9 +68,12 @@ static int __init nblc_init(void)
 	err = nblc_mirror_netdev_init();
 	if (err)
 		goto err_sysfs_exit;
-	err = nblc_sysfs_controls_add();
+	err = nblm_init();
 	if (err)
 		goto err_netdev_exit;
+	err = nblc_sysfs_controls_add();
+	if (err)
+		goto err_nblm_exit;
 
 	nblc_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	nbl_debugfs_init(nblc_debugfs);
@@ -79,6 +82,8 @@ static int __init nblc_init(void)
 	pr_info("loaded\n");
 	return 0;
 
+err_nblm_exit:
+	nblm_exit();
 err_netdev_exit:
 	nblc_mirror_netdev_exit();
 err_sysfs_exit:

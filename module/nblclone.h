@@ -23,6 +23,8 @@ void nblc_sysfs_controls_remove(void);
 void nblc_sysfs_exit(void);
 int nblc_sysfs_value(const char *buf, size_t count, char *val, size_t size);
 int nblc_parse_u32(const char *s, bool hex, u32 *v);
+int nblc_sysfs_refused(const char *session, const char *file, int err,
+		       const char *usage);
 struct net *nblc_writer_net(void);
 
 /* sysfs_session.c */

@@ -4,7 +4,8 @@
  * one is counted in its tx statistics (ip -s link), shown to packet taps
  * (tcpdump -i nblm0 sees it, as dev_queue_xmit() hands it to them first),
  * and freed. They have no rtnl_link_ops: only nblclone creates and
- * deletes them, and its exit deletes those left.
+ * deletes them; they die with their network namespace, and nblclone's exit
+ * deletes those left.
  */
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
@@ -15,31 +16,14 @@
 
 #define NBLM_MAX_INDEX	255
 
-struct nblm_priv {
-	struct list_head node;	/* on nblm_devs, under RTNL */
-	struct net_device *dev;
-};
-
-/* Registered nblm interfaces: from ndo_init to ndo_uninit. */
-static LIST_HEAD(nblm_devs);
-
-static int nblm_init(struct net_device *dev)
+static int nblm_dev_init(struct net_device *dev)
 {
-	struct nblm_priv *priv = netdev_priv(dev);
-
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	if (!dev->tstats)
-		return -ENOMEM;
-	priv->dev = dev;
-	list_add(&priv->node, &nblm_devs);
-	return 0;
+	return dev->tstats ? 0 : -ENOMEM;
 }
 
-static void nblm_uninit(struct net_device *dev)
+static void nblm_dev_uninit(struct net_device *dev)
 {
-	struct nblm_priv *priv = netdev_priv(dev);
-
-	list_del(&priv->node);
 	free_percpu(dev->tstats);
 }
 
@@ -51,8 +35,8 @@ static netdev_tx_t nblm_xmit(struct sk_buff *skb, struct net_device *dev)
 }
 
 static const struct net_device_ops nblm_netdev_ops = {
-	.ndo_init = nblm_init,
-	.ndo_uninit = nblm_uninit,
+	.ndo_init = nblm_dev_init,
+	.ndo_uninit = nblm_dev_uninit,
 	.ndo_start_xmit = nblm_xmit,
 	.ndo_get_stats64 = dev_get_tstats64,
 	.ndo_set_mac_address = eth_mac_addr,
@@ -115,8 +99,7 @@ int nblm_new(struct net *net, const char *name)
 	ASSERT_RTNL();
 	if (__dev_get_by_name(net, name))
 		return -EEXIST;
-	dev = alloc_netdev(sizeof(struct nblm_priv), name, NET_NAME_USER,
-			   nblm_setup);
+	dev = alloc_netdev(0, name, NET_NAME_USER, nblm_setup);
 	if (!dev)
 		return -ENOMEM;
 	dev_net_set(dev, net);
@@ -145,17 +128,50 @@ int nblm_del(struct net *net, const char *name)
 	return 0;
 }
 
+/*
+ * Without rtnl_link_ops, a dying namespace would push its nblm interfaces
+ * to the initial one, renamed devN where their name is taken, and no
+ * del_nblm could name them there: they die with it instead. Unregistering
+ * these operations runs this for every namespace: nblm_exit() relies on it.
+ */
+static void __net_exit nblm_net_exit_batch(struct list_head *net_list)
+{
+	struct net_device *dev;
+	struct net *net;
+	LIST_HEAD(kill);
+
+	rtnl_lock();
+	list_for_each_entry(net, net_list, exit_list) {
+		for_each_netdev(net, dev)
+			if (dev->netdev_ops == &nblm_netdev_ops)
+				unregister_netdevice_queue(dev, &kill);
+	}
+	unregister_netdevice_many(&kill);
+	rtnl_unlock();
+}
+
+/*
+ * Device operations, registered after the core's: they run before
+ * default_device_exit_batch() would move the interfaces.
+ */
+static struct pernet_operations nblm_net_ops = {
+	.exit_batch = nblm_net_exit_batch,
+};
+
+/**
+ * nblm_init() - let nblm interfaces die with their network namespace
+ *
+ * Return: 0, or a negative errno.
+ */
+int nblm_init(void)
+{
+	return register_pernet_device(&nblm_net_ops);
+}
+
 /**
  * nblm_exit() - delete every nblm interface, in whatever namespace
  */
 void nblm_exit(void)
 {
-	struct nblm_priv *priv, *tmp;
-	LIST_HEAD(kill);
-
-	rtnl_lock();
-	list_for_each_entry_safe(priv, tmp, &nblm_devs, node)
-		unregister_netdevice_queue(priv->dev, &kill);
-	unregister_netdevice_many(&kill);
-	rtnl_unlock();
+	unregister_pernet_device(&nblm_net_ops);
 }

@@ -10,6 +10,7 @@
 bool nblm_name_valid(const char *name);
 int nblm_new(struct net *net, const char *name);
 int nblm_del(struct net *net, const char *name);
+int nblm_init(void);
 void nblm_exit(void);
 
 #endif /* _NBLCLONE_NBLM_H */

@@ -74,6 +74,33 @@ int nblc_parse_u32(const char *s, bool hex, u32 *v)
 }
 
 /**
+ * nblc_sysfs_refused() - log why a write to a file was refused
+ * @session: the session the file belongs to, or NULL
+ * @file: the file's name
+ * @err: the errno the write returns
+ * @usage: what the file expects, said for -EINVAL
+ *
+ * A refused write logs one line, rate-limited: an unprivileged writer
+ * must not flood the log.
+ *
+ * Return: @err.
+ */
+int nblc_sysfs_refused(const char *session, const char *file, int err,
+		       const char *usage)
+{
+	const char *pre = session ? "session " : "";
+	const char *sep = session ? ": " : "";
+
+	if (err == -EINVAL)
+		pr_info_ratelimited("%s%s%s%s: expected %s\n", pre, session ?: "",
+				    sep, file, usage);
+	else
+		pr_info_ratelimited("%s%s%s%s: refused: %pe\n", pre,
+				    session ?: "", sep, file, ERR_PTR(err));
+	return err;
+}
+
+/**
  * nblc_writer_net() - the writer's network namespace, if it may configure
  *	nblclone there
  *
@@ -120,19 +147,24 @@ static ssize_t nblc_ctl_store(struct kobject *kobj, struct kobj_attribute *kattr
 	int err;
 
 	net = nblc_writer_net();
-	if (IS_ERR(net))
-		return PTR_ERR(net);
+	err = PTR_ERR_OR_ZERO(net);
+	if (err)
+		goto refused;
 	err = nblc_sysfs_value(buf, count, val, sizeof(val));
-	if (err || !a->valid(val)) {
-		pr_info_ratelimited("%s: expected %s\n", kattr->attr.name,
-				    a->usage);
-		return -EINVAL;
-	}
+	if (!err && !a->valid(val))
+		err = -EINVAL;
+	if (err)
+		goto refused;
 	if (!rtnl_trylock())
 		return restart_syscall();
 	err = a->apply(net, val);
 	rtnl_unlock();
-	return err ?: count;
+	if (err)
+		goto refused;
+	return count;
+
+refused:
+	return nblc_sysfs_refused(NULL, kattr->attr.name, err, a->usage);
 }
 
 #define NBLC_CTL_ATTR(_name, _valid, _apply, _usage) {			\

@@ -68,21 +68,20 @@ static ssize_t nblc_session_attr_store(struct kobject *kobj,
 	if (!a->store)
 		return -EACCES;
 	net = nblc_writer_net();
-	if (IS_ERR(net))
-		return PTR_ERR(net);
-	if (!net_eq(net, s->net))
-		return -EXDEV;
-	err = nblc_sysfs_value(buf, count, val, sizeof(val));
+	err = PTR_ERR_OR_ZERO(net);
+	if (!err && !net_eq(net, s->net))
+		err = -EXDEV;
+	if (!err)
+		err = nblc_sysfs_value(buf, count, val, sizeof(val));
 	if (!err) {
 		if (!rtnl_trylock())
 			return restart_syscall();
 		err = a->store(s, net, val, a);
 		rtnl_unlock();
 	}
-	if (err == -EINVAL)
-		pr_info_ratelimited("session %s: %s: expected %s\n", s->name,
-				    attr->name, a->usage);
-	return err ?: count;
+	if (err)
+		return nblc_sysfs_refused(s->name, attr->name, err, a->usage);
+	return count;
 }
 
 static int nblc_match_word(const char *const *words, unsigned int n,

@@ -20,11 +20,13 @@
 # lc2 is deleted, nblm0 is deleted; then, with traffic paused, lc1's
 # in_flight and the pool's outstanding NBLs return to 0. pktgen runs again
 # and nblclone is removed under it: rmmod completes (within 60 s) and
-# leaves no sysfs directory or slab cache. Loaded again, a session whose
-# source device is deleted under traffic disables itself and clears its
-# source. A splat would panic the VM (panic_on_warn); a leaked device
-# reference would show as "unregister_netdevice: waiting for" and hang the
-# deletion; both fail the run.
+# leaves no sysfs directory, slab cache or nblm interface (one is in col).
+# Before that, an nblm interface goes with its deleted namespace. Loaded
+# again, a session whose source device is deleted under traffic disables
+# itself and clears its source. A splat would panic the VM
+# (panic_on_warn); a leaked device reference would show as
+# "unregister_netdevice: waiting for" and hang the deletion; both fail the
+# run.
 . /scenarios/traffic.sh
 
 PG_DELAY=${PG_DELAY_LIFECYCLE:-100000}
@@ -35,10 +37,6 @@ grows() {
 	v0=$(sess_stat "$1" "$2")
 	wait_until 100 stat_above "$1" "$2" "$v0" ||
 		fail "session $1 $2 stuck at $v0 under traffic"
-}
-
-stat_above() {
-	[ "$(sess_stat "$1" "$2")" -gt "$3" ]
 }
 
 pg_sent_above() {
@@ -95,6 +93,24 @@ expect_eq "lc1 targets after deleting nblm0" "$(targets_of lc1)" "t2 "
 grows lc1 packets
 tr_log "nblm0 deleted"
 
+# An nblm interface dies with its namespace, not pushed to the initial one
+# (renamed devN) where nothing could delete it. The veth pair gx-gy shows
+# when the namespace's devices are gone: gx goes after they would have
+# moved.
+ns_new gone
+TR_WNS=gone
+expect_write_ok $NBLC_SYS/new_nblm nblm9
+TR_WNS=
+mac=$(dev_mac gone nblm9)
+[ -n "$mac" ] || fail "no nblm9 in netns gone"
+veth_add gx gy gone
+ns_del gone
+wait_until 100 test ! -e /sys/class/net/gx || fail "netns gone: gx still there"
+if grep -qx "$mac" /sys/class/net/*/address; then
+	fail "nblm9 of netns gone moved here: $(grep -lx "$mac" /sys/class/net/*/address)"
+fi
+tr_log "nblm9 went with its namespace"
+
 # Traffic paused: nothing stays in flight.
 pg_stop
 wait_in_flight lc1
@@ -109,11 +125,15 @@ for d in nomem mtu nest in_flight; do
 done
 tr_log "in flight back to 0; lc1 drops: down $(sess_stat lc1 drop_down), xmit $(sess_stat lc1 drop_xmit)"
 
-# rmmod under traffic.
+# rmmod under traffic, with an nblm interface in another namespace.
+TR_WNS=col
+expect_write_ok $NBLC_SYS/new_nblm nblm8
+TR_WNS=
 pg_start srca 0 64
 grows lc1 packets
 timeout 60 rmmod nblclone || fail "rmmod nblclone under traffic"
 [ ! -e $NBLC_SYS ] || fail "$NBLC_SYS still there after rmmod"
+nsx col ip link show dev nblm8 >/dev/null 2>&1 && fail "nblm8 outlived rmmod in col"
 grep -q '^nbl_' /proc/slabinfo && fail "slab caches left: $(grep '^nbl_' /proc/slabinfo)"
 sent=$(pg_sent srca)
 wait_until 100 pg_sent_above "$sent" || fail "pktgen stopped with nblclone"

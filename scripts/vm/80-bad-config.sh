@@ -62,10 +62,30 @@ S=$NBLC_SYS
 C=$S/sessions/cold
 TR_REFUSED=0
 
-# A refused write logs why.
-dmesg -c >/dev/null
-expect_write_fails $C/snaplen 13 EINVAL
-dmesg | grep -q snaplen || fail "no log line for a refused snaplen"
+# expect_logged FILE VALUE ERRNO: expect_write_fails, and the kernel log
+# says why: what FILE expects for EINVAL, else FILE and ERRNO.
+expect_logged() {
+	local want="${1##*/}: refused: -$3"
+
+	[ "$3" != EINVAL ] || want="${1##*/}: expected "
+	dmesg -c >/dev/null
+	expect_write_fails "$@"
+	dmesg | grep -q "$want" ||
+		fail "no log line '$want' for '$2' > ${1#$NBLC_SYS/}: $(dmesg | tail -n 2)"
+}
+
+# A refused write logs why, whatever the errno. Nothing was refused before:
+# these few stay below the log's rate limit (ten lines in five seconds).
+expect_logged $C/snaplen 13 EINVAL
+expect_logged $S/new_session good EEXIST
+expect_logged $S/del_session nosuch ENOENT
+expect_logged $S/del_nblm nblm7 ENODEV
+expect_logged $C/source t1 EBUSY
+expect_logged $S/sessions/full/enabled 2 EINVAL
+TR_WNS=col
+expect_logged $S/del_session good EXDEV
+expect_logged $S/sessions/good/mode copy EXDEV
+TR_WNS=
 
 # Session names.
 expect_write_fails $S/new_session '\n' EINVAL

@@ -81,14 +81,6 @@ flt_cleanup() {
 	tr_cleanup
 }
 
-stat_above() {
-	[ "$(sess_stat "$1" "$2")" -gt "$3" ]
-}
-
-stat_is() {
-	[ "$(sess_stat "$1" "$2")" = "$3" ]
-}
-
 dbg_get() {
 	cat $DBG/"$1" || fail "read $DBG/$1"
 }

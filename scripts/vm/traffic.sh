@@ -68,7 +68,7 @@ tr_cleanup() {
 		[ -e $TR_TMP/cap.$x.pid ] && kill "$(cat $TR_TMP/cap.$x.pid)" 2>/dev/null
 	done
 	if [ -d $NBLC_SYS/sessions ]; then
-		for x in $(ls $NBLC_SYS/sessions); do
+		for x in $(ls -A $NBLC_SYS/sessions); do
 			echo -n "$x" >$NBLC_SYS/del_session 2>/dev/null
 		done
 	fi
@@ -460,14 +460,14 @@ expect_write_ok() {
 # readable configuration files and targets, and the nblm interfaces.
 config_snapshot() {
 	local s f
-	for s in $(ls $NBLC_SYS/sessions); do
+	for s in $(ls -A $NBLC_SYS/sessions); do
 		echo "session $s"
 		for f in source direction targets mode snaplen filter sample \
 			 max_in_flight enabled; do
 			[ -r $NBLC_SYS/sessions/$s/$f ] &&
 				echo "$f=$(cat $NBLC_SYS/sessions/$s/$f)"
 		done
-		echo "target dirs: $(ls $NBLC_SYS/sessions/$s/target 2>/dev/null | tr '\n' ' ')"
+		echo "target dirs: $(ls -A $NBLC_SYS/sessions/$s/target 2>/dev/null | tr '\n' ' ')"
 	done
 	echo "nblm: $(ls /sys/class/net | grep '^nblm' | tr '\n' ' ')"
 }
@@ -548,6 +548,23 @@ pool_idle() {
 
 sess_idle() {
 	[ "$(sess_stat "$1" in_flight)" = 0 ]
+}
+
+# stat_is NAME STAT VALUE / stat_above NAME STAT VALUE: for wait_until.
+stat_is() {
+	[ "$(sess_stat "$1" "$2")" = "$3" ]
+}
+
+stat_above() {
+	[ "$(sess_stat "$1" "$2")" -gt "$3" ]
+}
+
+# no_pointer WHAT: no kernel address (ffff and 12 hex digits; %p hashes
+# them to something else) on stdin, which is WHAT.
+no_pointer() {
+	local p
+	p=$(grep -oE 'ffff[0-9a-f]{12}' | grep -vx ffffffffffffffff | head -n 1) || true
+	[ -z "$p" ] || fail "a kernel pointer in $1: $p"
 }
 
 # sess_drops NAME [DEV]: the sum of the session's (or one target's) drops.

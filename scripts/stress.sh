@@ -23,25 +23,8 @@
 # The VM's kernel command line cannot carry them, so a scenario file that
 # sets them, holds stress-lib.sh and runs it is generated and given to
 # vm-test.sh. The last line is vm-test.sh's `N passed, N failed`.
-#
-# It lives in scripts/, with stress-lib.sh in scripts/vm/; while both wait
-# in scripts/vm/pending/ it runs from there as well.
-here=$(cd "$(dirname "$0")" && pwd)
-for d in "$here" "$here/../.."; do
-	if [ -f "$d/lib/common.sh" ]; then
-		. "$d/lib/common.sh"
-		break
-	fi
-done
-[ -n "${NBLC_ROOT:-}" ] || { echo "${0##*/}: no scripts/lib/common.sh" >&2; exit 2; }
-stress_lib=
-for f in "$NBLC_ROOT/scripts/vm/stress-lib.sh" "$NBLC_ROOT/scripts/vm/pending/stress-lib.sh"; do
-	if [ -f "$f" ]; then
-		stress_lib=$f
-		break
-	fi
-done
-[ -n "$stress_lib" ] || die "no scripts/vm/stress-lib.sh"
+. "$(dirname "$0")/lib/common.sh"
+stress_lib=$NBLC_ROOT/scripts/vm/stress-lib.sh
 
 seconds=${STRESS_SECONDS:-150}
 cycles=${STRESS_CYCLES:-25}

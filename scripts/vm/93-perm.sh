@@ -50,16 +50,6 @@ PG_DELAY=${PG_DELAY_PERM:-100000}
 CTL_FILES="new_session del_session new_nblm del_nblm"
 SESS_FILES="source direction targets mode filter enabled reset snaplen sample max_in_flight"
 
-no_pointer() {
-	local p
-	p=$(grep -oE 'ffff[0-9a-f]{12}' | grep -vx ffffffffffffffff | head -n 1) || true
-	[ -z "$p" ] || fail "a kernel pointer in $1: $p"
-}
-
-stat_is() {
-	[ "$(sess_stat "$1" "$2")" = "$3" ]
-}
-
 load_nblclone
 tr_init
 ns_new col
@@ -137,6 +127,7 @@ while IFS= read -r l; do
 done <"$1"
 EOF
 before=$(config_snapshot)
+logged=$(dmesg | grep -c ': refused: -EPERM$')
 unshare -r sh $TR_TMP/try.sh $TR_TMP/writes >$TR_TMP/userns ||
 	fail "unshare -r: $(cat $TR_TMP/userns)"
 expect_eq "writes tried in a user namespace" "$(wc -l <$TR_TMP/userns)" 14
@@ -144,6 +135,8 @@ if grep -v 'Operation not permitted' $TR_TMP/userns >$TR_TMP/bad; then
 	fail "without CAP_NET_ADMIN: $(head -n 3 $TR_TMP/bad)"
 fi
 expect_eq "configuration after writes without CAP_NET_ADMIN" "$(config_snapshot)" "$before"
+# Logged too, up to the rate limit (ten lines in five seconds).
+expect_ge "log lines 'refused: -EPERM'" "$(dmesg | grep -c ': refused: -EPERM$')" $((logged + 1))
 expect_eq "reading in a user namespace" \
 	"$(unshare -r cat $S/sessions/perm/filter)" "proto 17 port 9"
 tr_log "no CAP_NET_ADMIN: 14 writes, all EPERM, nothing changed"
