@@ -465,8 +465,12 @@ static ssize_t nblc_target_attr_show(struct kobject *kobj,
 	struct nblc_tx_stats st;
 
 	nblc_tx_stats_sum(t->stats, &st);
+	/*
+	 * A child counted in on one CPU and out on another: the sum of an
+	 * unlocked walk over the CPUs can see the second and not the first.
+	 */
 	if (ta->offset == offsetof(struct nblc_tx_stats, in_flight))
-		return sysfs_emit(buf, "%lld\n", st.in_flight);
+		return sysfs_emit(buf, "%lld\n", max_t(s64, st.in_flight, 0));
 	return sysfs_emit(buf, "%llu\n", *(u64 *)((char *)&st + ta->offset));
 }
 
