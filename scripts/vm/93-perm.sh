@@ -35,7 +35,8 @@
 # del_session) are EXDEV. nblm7 made from col lives in col; the initial
 # namespace cannot delete it (ENODEV) and makes its own nblm7. Frames into
 # t1p are mirrored by cs to t2p (arriving on t2) and perm sees none of
-# them. When col goes, cs goes with it, and perm keeps its target.
+# them. When col goes, cs and col's nblm7 go with it, and perm keeps its
+# target.
 #
 # Pointers: no file under /sys/kernel/nblclone or its debugfs directory,
 # and nothing in dmesg (after refused writes, namespace teardown, unload
@@ -235,10 +236,14 @@ expect_eq "frames arriving on t2" $(($(dev_counter - t2 rx_packets) - rx2)) $N
 # The namespace goes, its session with it; perm keeps its own target.
 ns_del col
 wait_until 100 test ! -e $S/sessions/cs || fail "cs outlived its namespace"
-# nblm interfaces have no rtnl_link_ops: col's nblm7 is not deleted with
-# col but moved to the initial namespace, renamed (dev%d) as nblm7 is taken.
-sleep 1
-tr_log "devices after col went: $(ls /sys/class/net | tr '\n' ' ')"
+# col's nblm7 goes with col, not pushed here renamed devN (nblm7 is
+# taken): once t1, the veth peer of col's t1p, is gone, col's devices are.
+wait_until 100 test ! -e /sys/class/net/t1 || fail "t1 outlived col's t1p"
+devs=$(ls /sys/class/net | tr '\n' ' ')
+tr_log "devices after col went: $devs"
+case " $devs" in
+*" dev"[0-9]*) fail "a device of col came here: $devs" ;;
+esac
 expect_eq "perm targets after col went" "$(sess_get perm targets)" nblm0
 tr_log "col gone, and cs with it"
 
