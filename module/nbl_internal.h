@@ -49,6 +49,33 @@ struct nbl_context {
 	u8 data[] __aligned(8);
 };
 
+/*
+ * The slot of a shared child (nbl_clone_share()) in its parent's object,
+ * after the context area. Written by the parent's owner before the child's
+ * skb is published in the owner table; read by its destructor.
+ */
+struct nbl_share {
+	struct nbl *parent;
+	nbl_share_done_t done;
+	void *arg;
+};
+
+/*
+ * The owner table holds NBLs and share slots, both at least 8-byte aligned:
+ * bit 0 set says a slot.
+ */
+#define NBL_OWNER_SHARE		1UL
+
+/* Where an original NBL's context area ends and its share slots begin. */
+static inline struct nbl_share *nbl_share_slots(const struct nbl *nbl)
+{
+	unsigned int ctx = nbl->pool->params.ctx_size;
+
+	if (ctx)
+		ctx += sizeof(struct nbl_context);
+	return (struct nbl_share *)((char *)(nbl + 1) + ctx);
+}
+
 /* Sites that fault injection can fail (nbl_fault.h). */
 extern struct nbl_fault nbl_fault_nbl_alloc;
 extern struct nbl_fault nbl_fault_skb_alloc;
@@ -64,6 +91,8 @@ void nbl_put(struct nbl *nbl);
 int nbl_misuse(struct nbl_pool *pool, int err, const char *fn, const char *why);
 struct nbl *nbl_new_child(struct nbl *parent, unsigned long flags, gfp_t gfp);
 int nbl_child_add_nb(struct nbl *child, struct sk_buff *skb);
+int nbl_share_add(struct nbl *parent, struct sk_buff *skb,
+		  nbl_share_done_t done, void *arg);
 void nbl_abort_child(struct nbl *child);
 
 /* nbl_context.c */
