@@ -79,13 +79,19 @@ static void nblc_parent_done(struct nbl *parent, void *arg)
 }
 
 /* One child is gone: freed, or orphaned by the target's stack. */
-static void nblc_child_done(struct nbl *child, void *arg)
+static void nblc_share_done(void *arg)
 {
 	struct nblc_target *t = arg;
 
 	atomic_dec(&t->session->in_flight);
 	this_cpu_dec(t->stats->in_flight);
 	nblc_target_put(t);
+}
+
+/* The same, for a child with an NBL of its own. */
+static void nblc_child_done(struct nbl *child, void *arg)
+{
+	nblc_share_done(arg);
 }
 
 /*
@@ -163,6 +169,39 @@ static bool nblc_child_prepare(const struct nblc_cfg *cfg, struct sk_buff *c,
 	return true;
 }
 
+/*
+ * The skb of @parent's child for target @t, in clone mode @flags, with what
+ * it copied in @copied; NULL if it could not be made. A share-mode child
+ * needs no NBL of its own. From here the child's completion undoes the
+ * in-flight counts.
+ */
+static struct sk_buff *nblc_new_child(struct nbl *parent, unsigned int flags,
+				      struct nblc_target *t,
+				      unsigned int *copied)
+{
+	struct sk_buff *c;
+	struct nbl *child;
+
+	if (flags == NBL_CLONE_SHARE) {
+		c = nbl_clone_share(parent, nblc_share_done, t, GFP_ATOMIC);
+		if (IS_ERR(c))
+			return NULL;
+		*copied = 0;
+	} else {
+		child = nbl_clone(parent, flags, GFP_ATOMIC);
+		if (IS_ERR(child))
+			return NULL;
+		nbl_on_complete(child, nblc_child_done, t);
+		*copied = child->bytes_copied;
+		c = nbl_pop_nb(child);
+		nbl_free_clone(child);
+	}
+	/* c is not freed yet: its completion cannot have run. */
+	refcount_inc(&t->refs);
+	this_cpu_inc(t->stats->in_flight);
+	return c;
+}
+
 /* Make, prepare and send the child of @parent for target @t. */
 static void nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
 			    struct nblc_target *t, struct nbl *parent,
@@ -172,7 +211,6 @@ static void nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
 	unsigned int copied, len, flags;
 	enum nblc_drop why;
 	struct sk_buff *c;
-	struct nbl *child;
 	int err;
 
 	why = NBLC_DROP_DOWN;
@@ -183,16 +221,9 @@ static void nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
 		goto drop_in_flight;
 	why = NBLC_DROP_NOMEM;
 	flags = nblc_child_flags(cfg, nbl_first_nb(parent), mac_len);
-	child = nbl_clone(parent, flags, GFP_ATOMIC);
-	if (IS_ERR(child))
+	c = nblc_new_child(parent, flags, t, &copied);
+	if (!c)
 		goto drop_in_flight;
-	/* From here the child's completion undoes the in-flight count. */
-	refcount_inc(&t->refs);
-	this_cpu_inc(t->stats->in_flight);
-	nbl_on_complete(child, nblc_child_done, t);
-	copied = child->bytes_copied;
-	c = nbl_pop_nb(child);
-	nbl_free_clone(child);
 
 	if (!nblc_child_prepare(cfg, c, mac_len, dev))
 		goto drop;
