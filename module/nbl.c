@@ -115,8 +115,8 @@ int nbl_share_add(struct nbl *parent, struct sk_buff *skb,
 		return err;
 	}
 	skb->destructor = nbl_nb_destructor;
+	/* Its reference on the parent is in the owner's bias: no atomic. */
 	parent->nr_shares++;
-	atomic_inc(&parent->refs);
 	return 0;
 }
 
@@ -147,13 +147,25 @@ int nbl_child_add_nb(struct nbl *child, struct sk_buff *skb)
  */
 static int nbl_release_owner(struct nbl *nbl, const char *fn)
 {
-	if (test_and_set_bit(NBL_F_RELEASED, &nbl->flags))
+	int refs = 1;
+
+	/* Non-atomic: see the flags in struct nbl. */
+	if (__test_and_set_bit(NBL_F_RELEASED, &nbl->flags))
 		return nbl_misuse(nbl->pool, -EINVAL, fn, "twice");
-	/* Counted here, once per parent, not per shared child. */
-	if (nbl->nr_shares)
-		this_cpu_add(nbl->pool->pcpu->clones, nbl->nr_shares);
+	if (!test_bit(NBL_F_CLONE, &nbl->flags)) {
+		/*
+		 * An original's owner holds NBL_OWNER_BIAS (nbl_wrap()), the
+		 * references of the shared children it was to make: the ones
+		 * it made now hold their own, the rest go with the owner's.
+		 */
+		refs = NBL_OWNER_BIAS - nbl->nr_shares;
+		/* Counted here, once per parent, not per shared child. */
+		if (nbl->nr_shares)
+			this_cpu_add(nbl->pool->pcpu->clones, nbl->nr_shares);
+	}
 	__skb_queue_purge(&nbl->nbs);
-	nbl_put(nbl);
+	if (atomic_sub_and_test(refs, &nbl->refs))
+		nbl_complete(nbl);
 	return 0;
 }
 
@@ -194,6 +206,7 @@ struct nbl *nbl_wrap(struct nbl_pool *pool, struct sk_buff *skbs,
 		this_cpu_inc(pool->pcpu->failures);
 		return ERR_PTR(-ENOMEM);
 	}
+	atomic_set(&nbl->refs, NBL_OWNER_BIAS);
 	if (flags & NBL_WRAP_BORROW)
 		__set_bit(NBL_F_BORROWED, &nbl->flags);
 	for (skb = skbs; skb; skb = next) {
@@ -235,7 +248,7 @@ int nbl_unborrow(struct nbl *nbl)
 		return nbl_misuse(nbl->pool, -EINVAL, __func__, "nothing borrowed");
 	skb_queue_walk_safe(&nbl->nbs, skb, tmp)
 		__skb_unlink(skb, &nbl->nbs);
-	clear_bit(NBL_F_BORROWED, &nbl->flags);
+	__clear_bit(NBL_F_BORROWED, &nbl->flags);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nbl_unborrow);
@@ -321,16 +334,21 @@ EXPORT_SYMBOL_GPL(nbl_nb_is_clone);
  *
  * An original's references are its owner's and its children's, shared
  * children included, so they are counted from there: a shared child costs
- * its parent one atomic, not two. A clone can have no shared children.
+ * its parent no atomic of its own at all (see nbl_release_owner()). A clone
+ * can have no shared children.
  *
  * Context: any context; a snapshot while children come and go.
  * Return: the count (NDIS: ChildRefCount).
  */
 int nbl_child_refs(const struct nbl *nbl)
 {
+	int refs = atomic_read(&nbl->refs);
+
 	if (test_bit(NBL_F_CLONE, &nbl->flags))
 		return atomic_read(&nbl->child_refs);
-	return atomic_read(&nbl->refs) - !test_bit(NBL_F_RELEASED, &nbl->flags);
+	if (test_bit(NBL_F_RELEASED, &nbl->flags))
+		return refs;
+	return refs - NBL_OWNER_BIAS + nbl->nr_shares;
 }
 EXPORT_SYMBOL_GPL(nbl_child_refs);
 

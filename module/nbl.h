@@ -114,14 +114,16 @@ typedef void (*nbl_share_done_t)(void *arg);
  * @parent: the NBL this one was cloned or derived from; NULL for an
  *	original (NDIS: ParentNetBufferList)
  * @nbs: the NBs the NBL holds, in order
- * @refs: one for the owner until it releases the NBL, one for each live
- *	clone or shared child, and for a clone one for each of its NBs that
- *	the stack has not yet freed or orphaned; the NBL completes when they
- *	are all gone
+ * @refs: the owner's until it releases the NBL (for an original a bias
+ *	that covers its shared children until then), one for each live
+ *	clone and, once released, shared child, and for a clone one for
+ *	each of its NBs that the stack has not yet freed or orphaned; the
+ *	NBL completes when they are all gone
  * @child_refs: live clones and derived NBLs, not shared children (see
  *	nbl_child_refs())
  * @nr_shares: shared children made (nbl_clone_share()), each in its slot
- * @flags: NBL_F_* state bits
+ * @flags: NBL_F_* state bits; written only by the NBL's owner, never by
+ *	completions, so with non-atomic bit operations
  * @complete: called once when the NBL completes, or NULL
  * @complete_arg: its argument
  * @ctx: top of the context stack; NULL for a clone (NDIS gives clones none)

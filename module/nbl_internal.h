@@ -61,6 +61,13 @@ struct nbl_share {
 };
 
 /*
+ * The references an original's owner holds until it releases it: its own,
+ * and one for each shared child it may make, so that making one needs no
+ * atomic. Far more than any NBL can have children.
+ */
+#define NBL_OWNER_BIAS		((int)BIT(30))
+
+/*
  * The owner table holds NBLs and share slots, both at least 8-byte aligned:
  * bit 0 set says a slot.
  */
