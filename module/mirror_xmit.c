@@ -46,13 +46,12 @@ void nblc_tx_count_drop(struct nblc_session *s, struct nblc_target *t,
 	this_cpu_inc(s->stats->tx.drops[why]);
 }
 
+/* The session's packets and bytes are counted once per packet. */
 static void nblc_count_sent(struct nblc_session *s, struct nblc_target *t,
 			    unsigned int len, unsigned int copied)
 {
 	this_cpu_inc(t->stats->packets);
 	this_cpu_add(t->stats->bytes, len);
-	this_cpu_inc(s->stats->tx.packets);
-	this_cpu_add(s->stats->tx.bytes, len);
 	if (copied) {
 		this_cpu_add(t->stats->bytes_copied, copied);
 		this_cpu_add(s->stats->tx.bytes_copied, copied);
@@ -202,10 +201,14 @@ static struct sk_buff *nblc_new_child(struct nbl *parent, unsigned int flags,
 	return c;
 }
 
-/* Make, prepare and send the child of @parent for target @t. */
-static void nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
-			    struct nblc_target *t, struct nbl *parent,
-			    unsigned int mac_len)
+/*
+ * Make, prepare and send the child of @parent for target @t. Returns the
+ * bytes sent, 0 if the child was dropped (and counted).
+ */
+static unsigned int nblc_send_child(struct nblc_session *s,
+				    const struct nblc_cfg *cfg,
+				    struct nblc_target *t, struct nbl *parent,
+				    unsigned int mac_len)
 {
 	struct net_device *dev = t->dev;
 	unsigned int copied, len, flags;
@@ -244,12 +247,13 @@ static void nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
 	if (net_xmit_eval(err))
 		goto drop;
 	nblc_count_sent(s, t, len, copied);
-	return;
+	return len;
 
 drop_in_flight:
 	atomic_dec(&s->in_flight);
 drop:
 	nblc_tx_count_drop(s, t, why);
+	return 0;
 }
 
 /* Whether @skb is one this session mirrors, counting why not. */
@@ -304,7 +308,7 @@ static struct nbl *nblc_parent(struct nblc_session *s, struct sk_buff *skb)
 static void nblc_fan_out(struct nblc_session *s, const struct nblc_cfg *cfg,
 			 struct sk_buff *skb)
 {
-	unsigned int i, mac_len = 0;
+	unsigned int i, len, mac_len = 0, packets = 0, bytes = 0;
 	struct nbl *parent;
 
 	if (__this_cpu_read(nblc_nest) >= NBLC_NEST_LIMIT) {
@@ -320,9 +324,18 @@ static void nblc_fan_out(struct nblc_session *s, const struct nblc_cfg *cfg,
 		mac_len = skb->data - skb_mac_header(skb);
 
 	__this_cpu_inc(nblc_nest);
-	for (i = 0; i < cfg->nr_targets; i++)
-		nblc_send_child(s, cfg, cfg->targets[i], parent, mac_len);
+	for (i = 0; i < cfg->nr_targets; i++) {
+		len = nblc_send_child(s, cfg, cfg->targets[i], parent, mac_len);
+		if (len) {
+			packets++;
+			bytes += len;
+		}
+	}
 	__this_cpu_dec(nblc_nest);
+	if (packets) {
+		this_cpu_add(s->stats->tx.packets, packets);
+		this_cpu_add(s->stats->tx.bytes, bytes);
+	}
 
 	/* The original goes on: let go of it before the hook returns. */
 	nbl_unborrow(parent);
