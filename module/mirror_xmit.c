@@ -5,6 +5,12 @@
  * complete. Runs in the hooks under RCU; children complete wherever their
  * skbs are freed or orphaned, so completions touch only refcounted objects
  * and per-CPU counters.
+ *
+ * Per-CPU counters: the sending side runs with BHs off (nblc_mirror()),
+ * where neither a task nor a softirq can interrupt it on its CPU and no
+ * hardirq touches these counters, so it uses the __this_cpu_*() forms.
+ * Completions may run in process context and keep this_cpu_*(), which no
+ * softirq can interrupt either. Drops, rare, use this_cpu_*() throughout.
  */
 #include <linux/if_arp.h>
 #include <linux/log2.h>
@@ -50,11 +56,11 @@ void nblc_tx_count_drop(struct nblc_session *s, struct nblc_target *t,
 static void nblc_count_sent(struct nblc_session *s, struct nblc_target *t,
 			    unsigned int len, unsigned int copied)
 {
-	this_cpu_inc(t->stats->packets);
-	this_cpu_add(t->stats->bytes, len);
+	__this_cpu_inc(t->stats->packets);
+	__this_cpu_add(t->stats->bytes, len);
 	if (copied) {
-		this_cpu_add(t->stats->bytes_copied, copied);
-		this_cpu_add(s->stats->tx.bytes_copied, copied);
+		__this_cpu_add(t->stats->bytes_copied, copied);
+		__this_cpu_add(s->stats->tx.bytes_copied, copied);
 	}
 }
 
@@ -197,7 +203,7 @@ static struct sk_buff *nblc_new_child(struct nbl *parent, unsigned int flags,
 	}
 	/* c is not freed yet: its completion cannot have run. */
 	refcount_inc(&t->refs);
-	this_cpu_inc(t->stats->in_flight);
+	__this_cpu_inc(t->stats->in_flight);
 	return c;
 }
 
@@ -260,17 +266,17 @@ drop:
 static bool nblc_selected(struct nblc_session *s, const struct nblc_cfg *cfg,
 			  const struct sk_buff *skb)
 {
-	this_cpu_inc(s->stats->seen);
+	__this_cpu_inc(s->stats->seen);
 	if (!nblc_filter_match(&cfg->filter, skb)) {
-		this_cpu_inc(s->stats->filtered_out);
+		__this_cpu_inc(s->stats->filtered_out);
 		return false;
 	}
 	if (cfg->sample > 1 &&
-	    this_cpu_inc_return(s->stats->sample_count) % cfg->sample) {
-		this_cpu_inc(s->stats->sampled_out);
+	    __this_cpu_inc_return(s->stats->sample_count) % cfg->sample) {
+		__this_cpu_inc(s->stats->sampled_out);
 		return false;
 	}
-	this_cpu_inc(s->stats->matched);
+	__this_cpu_inc(s->stats->matched);
 	return true;
 }
 
@@ -333,8 +339,8 @@ static void nblc_fan_out(struct nblc_session *s, const struct nblc_cfg *cfg,
 	}
 	__this_cpu_dec(nblc_nest);
 	if (packets) {
-		this_cpu_add(s->stats->tx.packets, packets);
-		this_cpu_add(s->stats->tx.bytes, bytes);
+		__this_cpu_add(s->stats->tx.packets, packets);
+		__this_cpu_add(s->stats->tx.bytes, bytes);
 	}
 
 	/* The original goes on: let go of it before the hook returns. */
