@@ -161,7 +161,7 @@ static int nbl_release_owner(struct nbl *nbl, const char *fn)
 		refs = NBL_OWNER_BIAS - nbl->nr_shares;
 		/* Counted here, once per parent, not per shared child. */
 		if (nbl->nr_shares)
-			this_cpu_add(nbl->pool->pcpu->clones, nbl->nr_shares);
+			nbl_pool_count(&nbl->pool->pcpu->clones, nbl->nr_shares);
 	}
 	__skb_queue_purge(&nbl->nbs);
 	if (atomic_sub_and_test(refs, &nbl->refs))

@@ -102,7 +102,7 @@ struct nbl *nbl_clone(struct nbl *parent, unsigned int flags, gfp_t gfp)
 		if (!n || nbl_child_add_nb(child, n))
 			goto err_abort;
 	}
-	this_cpu_inc(pool->pcpu->clones);
+	nbl_pool_count(&pool->pcpu->clones, 1);
 	return child;
 
 err_abort:

@@ -6,15 +6,16 @@
 #define _NBLCLONE_NBL_INTERNAL_H
 
 #include <linux/percpu.h>
+#include <linux/preempt.h>
 
 #include "nbl.h"
 #include "nbl_fault.h"
 
 /*
- * A pool's counters, per CPU: written only with this_cpu_*() on the owning
- * CPU, read by summing all CPUs (nbl_pool_stats()). No atomics on the fast
- * path; a sum taken while NBLs are in motion is a snapshot, exact at a
- * quiescent point.
+ * A pool's counters, per CPU: written only on the owning CPU, with
+ * this_cpu_*() or nbl_pool_count(), read by summing all CPUs
+ * (nbl_pool_stats()). No atomics on the fast path; a sum taken while NBLs
+ * are in motion is a snapshot, exact at a quiescent point.
  */
 struct nbl_pool_pcpu {
 	unsigned long allocated;
@@ -28,6 +29,23 @@ struct nbl_pool_pcpu {
 	unsigned long fallback_frags;
 	unsigned long fallback_unreadable;
 };
+
+/*
+ * Add to one of a pool's per-CPU counters on the per-packet path.
+ * this_cpu_add() is irq-safe, which where per-CPU operations are generic
+ * (UML, and others) means saving and restoring the irq state around it.
+ * With BHs off (softirq_count(); without PREEMPT_RT that also disables
+ * preemption) neither a task nor a softirq can interrupt us on this CPU,
+ * and no hardirq touches a pool's counters: the plain form is enough.
+ */
+static inline void nbl_pool_count(unsigned long __percpu *counter,
+				  unsigned long n)
+{
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT) && softirq_count())
+		__this_cpu_add(*counter, n);
+	else
+		this_cpu_add(*counter, n);
+}
 
 struct nbl_pool {
 	struct kmem_cache *cache;

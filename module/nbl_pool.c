@@ -177,7 +177,7 @@ struct nbl *nbl_alloc(struct nbl_pool *pool, gfp_t gfp)
 		ctx->preallocated = true;
 		nbl->ctx = ctx;
 	}
-	this_cpu_inc(pool->pcpu->allocated);
+	nbl_pool_count(&pool->pcpu->allocated, 1);
 	return nbl;
 }
 
@@ -187,5 +187,5 @@ void nbl_release(struct nbl *nbl)
 	struct nbl_pool *pool = nbl->pool;
 
 	kmem_cache_free(pool->cache, nbl);
-	this_cpu_inc(pool->pcpu->freed);
+	nbl_pool_count(&pool->pcpu->freed, 1);
 }
