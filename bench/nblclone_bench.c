@@ -10,9 +10,10 @@
  *   skb_clone, pskb_copy, skb_copy: the raw calls, nothing else;
  *   nbl_share, nbl_own: the NBL shim's data path as the mirror runs it: a
  *	parent NBL borrowing the packet, with a context and a completion
- *	callback; per child nbl_clone(), nbl_on_complete(), nbl_pop_nb(),
- *	nbl_free_clone(); the parent let go of; the children's skbs freed,
- *	their destructors completing the children, the last one the parent.
+ *	callback; per child nbl_clone_share() (share), or nbl_clone(),
+ *	nbl_on_complete(), nbl_pop_nb(), nbl_free_clone() (own); the parent
+ *	let go of; the children's skbs freed, their destructors completing
+ *	the children, the last one the parent.
  *
  * Timing: after a warm-up, each run times `iters` packets in batches of
  * about `batch_ns`, with BHs disabled during a batch and ktime_get_ns()
@@ -294,17 +295,41 @@ static void bench_parent_done(struct nbl *nbl, void *arg)
 		b->parents_done++;
 }
 
-static void bench_child_done(struct nbl *nbl, void *arg)
+static void bench_share_done(void *arg)
 {
 	struct bench *b = arg;
 
 	b->children_done++;
 }
 
+static void bench_child_done(struct nbl *nbl, void *arg)
+{
+	bench_share_done(arg);
+}
+
+/* One child of @parent, made as the mirror makes it in mode @flags. */
+static struct sk_buff *bench_child(struct bench *b, struct nbl *parent,
+				   unsigned int flags)
+{
+	struct nbl *child;
+	struct sk_buff *c;
+
+	if (flags == NBL_CLONE_SHARE)
+		return nbl_clone_share(parent, bench_share_done, b, GFP_ATOMIC);
+	child = nbl_clone(parent, flags, GFP_ATOMIC);
+	if (IS_ERR(child))
+		return ERR_CAST(child);
+	nbl_on_complete(child, bench_child_done, b);
+	c = nbl_pop_nb(child);
+	nbl_free_clone(child);
+	return c;
+}
+
 /* The shim's data path, as nblc_fan_out() and nblc_send_child() run it. */
 static int bench_nbl(struct bench *b, unsigned int flags)
 {
-	struct nbl *parent, *child;
+	struct nbl *parent;
+	struct sk_buff *c;
 	unsigned int i = 0, j;
 	int err = 0;
 	u64 *seq;
@@ -321,14 +346,12 @@ static int bench_nbl(struct bench *b, unsigned int flags)
 	nbl_on_complete(parent, bench_parent_done, b);
 	b->parents_made++;
 	for (; i < b->fanout; i++) {
-		child = nbl_clone(parent, flags, GFP_ATOMIC);
-		if (IS_ERR(child)) {
-			err = PTR_ERR(child);
+		c = bench_child(b, parent, flags);
+		if (IS_ERR(c)) {
+			err = PTR_ERR(c);
 			break;
 		}
-		nbl_on_complete(child, bench_child_done, b);
-		b->kids[i] = nbl_pop_nb(child);
-		nbl_free_clone(child);
+		b->kids[i] = c;
 		b->children_made++;
 	}
 out:
@@ -630,7 +653,10 @@ static void bench_cases(struct bench *b)
 
 static int bench_all(void)
 {
-	static const struct nbl_pool_params params = { .ctx_size = sizeof(u64) };
+	static const struct nbl_pool_params params = {
+		.ctx_size = sizeof(u64),
+		.shares = BENCH_MAX_FANOUT,
+	};
 	struct nbl_pool_stats st;
 	struct bench *b;
 	int err = 0;

@@ -673,6 +673,209 @@ static void clone_fault_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
 }
 
+/*
+ * Shared children (nbl_clone_share()): the skb_clone() of the parent's NB,
+ * with no NBL of its own; the parent completes exactly once, after its
+ * owner released it and the last shared child was freed or orphaned.
+ */
+static void count_share(void *arg)
+{
+	atomic_inc(arg);
+}
+
+static void clone_shared_test(struct kunit *test)
+{
+	const enum nblt_shape *shape = test->param_value;
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, *shape);
+	struct sk_buff *p = nbl_first_nb(parent), *c[2];
+	int dataref = atomic_read(&skb_shinfo(p)->dataref);
+	atomic_t parent_done = ATOMIC_INIT(0), done = ATOMIC_INIT(0);
+	u64 clones = STAT(pool, clones);
+
+	nbl_on_complete(parent, count_completion, &parent_done);
+	c[0] = nbl_clone_share(parent, count_share, &done, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c[0]));
+	/* BHs off, as in a hook: the owner table skips its own BH toggle. */
+	local_bh_disable();
+	c[1] = nbl_clone_share(parent, count_share, &done, GFP_ATOMIC);
+	local_bh_enable();
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c[1]));
+
+	KUNIT_EXPECT_PTR_EQ(test, skb_shinfo(c[0]), skb_shinfo(p));
+	KUNIT_EXPECT_PTR_EQ(test, c[1]->data, p->data);
+	KUNIT_EXPECT_EQ(test, atomic_read(&skb_shinfo(p)->dataref), dataref + 2);
+	KUNIT_EXPECT_TRUE(test, nblt_same_bytes(c[1], p));
+	KUNIT_EXPECT_TRUE(test, nbl_nb_is_clone(c[0]));
+	KUNIT_EXPECT_FALSE(test, nbl_nb_is_clone(p));
+	KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), 2);
+	/* No NBL per child: the parent is the only one out. */
+	KUNIT_EXPECT_EQ(test, STAT(pool, outstanding), 1);
+	KUNIT_EXPECT_EQ(test, STAT(pool, bytes_copied), 0);
+
+	kfree_skb(c[0]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&done), 1);
+	KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), 1);
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+	KUNIT_EXPECT_EQ(test, STAT(pool, clones), clones + 2);
+	KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&parent_done), 0);
+	consume_skb(c[1]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&done), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&parent_done), 1);
+	KUNIT_EXPECT_EQ(test, STAT(pool, outstanding), 0);
+}
+
+/*
+ * Shared children freed in every order relative to the parent, every odd
+ * one orphaned first (its destructor run early, the skb still alive), and
+ * an NBL clone among them.
+ */
+static void clone_shared_complete_test(struct kunit *test)
+{
+	const struct complete_case *cc = test->param_value;
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, NBLT_PAGED);
+	atomic_t parent_done = ATOMIC_INIT(0), done[8];
+	int i, live = cc->children + 1;
+	struct sk_buff *c[8];
+	struct nbl *clone;
+
+	nbl_on_complete(parent, count_completion, &parent_done);
+	clone = nbl_clone(parent, NBL_CLONE_OWN, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(clone));
+	for (i = 0; i < cc->children; i++) {
+		atomic_set(&done[i], 0);
+		c[i] = nbl_clone_share(parent, count_share, &done[i], GFP_KERNEL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(c[i]));
+	}
+	KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), live);
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(clone), 0);
+	live--;
+	for (i = 1; cc->orphan_odd && i < cc->children; i += 2) {
+		skb_orphan(c[i]);
+		KUNIT_EXPECT_EQ(test, atomic_read(&done[i]), 1);
+		live--;
+	}
+	KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), live);
+
+	for (i = 0; i <= cc->children; i++) {
+		if (i == cc->parent_pos)
+			KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+		if (i < cc->children) {
+			if (!c[i]->destructor)
+				live++;
+			kfree_skb(c[i]);
+			KUNIT_EXPECT_EQ(test, atomic_read(&done[i]), 1);
+			live--;
+		}
+		KUNIT_EXPECT_EQ(test, atomic_read(&parent_done),
+				!live && i >= cc->parent_pos ? 1 : 0);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&parent_done), 1);
+}
+
+/* Each misuse is refused with its errno, counted once, changes nothing. */
+static void clone_shared_misuse_test(struct kunit *test)
+{
+	const struct nbl_pool_params too_many = {
+		.shares = NBL_POOL_SHARES_MAX + 1,
+	};
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, NBLT_LINEAR);
+	struct sk_buff *p = nbl_first_nb(parent), *c[NBLT_SHARES], *two;
+	int dataref = atomic_read(&skb_shinfo(p)->dataref);
+	atomic_t done = ATOMIC_INIT(0);
+	struct nbl *clone, *pair;
+	u64 misuse = 0;
+	int i;
+
+#define EXPECT_MISUSE(call, err) do {					\
+		KUNIT_EXPECT_EQ(test, PTR_ERR(call), (long)(err));	\
+		KUNIT_EXPECT_EQ(test, STAT(pool, misuse), ++misuse);	\
+	} while (0)
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(nbl_pool_create("x", &too_many)), -EINVAL);
+	EXPECT_MISUSE(nbl_clone_share(parent, NULL, NULL, GFP_KERNEL), -EINVAL);
+	clone = nbl_clone(parent, NBL_CLONE_SHARE, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(clone));
+	EXPECT_MISUSE(nbl_clone_share(clone, count_share, &done, GFP_KERNEL),
+		      -EINVAL);
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(clone), 0);
+
+	/* Two NBs: which one would the child be? */
+	two = nblt_make(test, NBLT_LINEAR);
+	two->next = nblt_make(test, NBLT_LINEAR);
+	pair = nbl_wrap(pool, two, 0, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pair));
+	EXPECT_MISUSE(nbl_clone_share(pair, count_share, &done, GFP_KERNEL),
+		      -EINVAL);
+	KUNIT_EXPECT_EQ(test, nbl_free(pair), 0);
+
+	for (i = 0; i < NBLT_SHARES; i++) {
+		c[i] = nbl_clone_share(parent, count_share, &done, GFP_KERNEL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(c[i]));
+	}
+	EXPECT_MISUSE(nbl_clone_share(parent, count_share, &done, GFP_KERNEL),
+		      -ENOSPC);
+	KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), NBLT_SHARES);
+	/* Only the children made hold the data: none of the refused ones. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&skb_shinfo(p)->dataref),
+			dataref + NBLT_SHARES);
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+	EXPECT_MISUSE(nbl_clone_share(parent, count_share, &done, GFP_KERNEL),
+		      -EINVAL);
+	for (i = 0; i < NBLT_SHARES; i++)
+		kfree_skb(c[i]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&done), NBLT_SHARES);
+#undef EXPECT_MISUSE
+}
+
+/*
+ * Every fault-injectable call of a shared child failing in turn: the skb
+ * and the owner slot, nothing else (no NBL). An error, the slot stays free
+ * for the next child, the parent as it was.
+ */
+static void clone_shared_fault_test(struct kunit *test)
+{
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, NBLT_HEAD_FRAG);
+	struct sk_buff *p = nbl_first_nb(parent), *c[NBLT_SHARES];
+	int dataref = atomic_read(&skb_shinfo(p)->dataref);
+	atomic_t parent_done = ATOMIC_INIT(0), done = ATOMIC_INIT(0);
+	int nth, i;
+
+	nbl_on_complete(parent, count_completion, &parent_done);
+	for (i = 0; i < NBLT_SHARES; i++) {
+		for (nth = 1; nth < 8; nth++) {
+			u64 failures = STAT(pool, failures);
+
+			nbl_fault_fail_nth(nth);
+			c[i] = nbl_clone_share(parent, count_share, &done,
+					       GFP_KERNEL);
+			if (!IS_ERR(c[i])) {
+				KUNIT_EXPECT_GT(test, nbl_fault_nth_left(), 0);
+				nbl_fault_fail_nth(0);
+				break;
+			}
+			KUNIT_EXPECT_EQ(test, PTR_ERR(c[i]), -ENOMEM);
+			KUNIT_EXPECT_EQ(test, STAT(pool, failures), failures + 1);
+			KUNIT_EXPECT_EQ(test, nbl_child_refs(parent), i);
+			KUNIT_EXPECT_EQ(test, atomic_read(&skb_shinfo(p)->dataref),
+					dataref + i);
+		}
+		/* skb_alloc and owner */
+		KUNIT_EXPECT_EQ(test, nth, 3);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&done), 0);
+	KUNIT_EXPECT_EQ(test, STAT(pool, outstanding), 1);
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+	for (i = 0; i < NBLT_SHARES; i++)
+		kfree_skb(c[i]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&done), NBLT_SHARES);
+	KUNIT_EXPECT_EQ(test, atomic_read(&parent_done), 1);
+}
+
 static struct kunit_case clone_test_cases[] = {
 	KUNIT_CASE_PARAM(clone_share_test, all_shapes_gen_params),
 	KUNIT_CASE_PARAM(clone_own_test, all_shapes_gen_params),
@@ -688,6 +891,10 @@ static struct kunit_case clone_test_cases[] = {
 	KUNIT_CASE(clone_popped_nb_test),
 	KUNIT_CASE(clone_misuse_test),
 	KUNIT_CASE(clone_fault_test),
+	KUNIT_CASE_PARAM(clone_shared_test, all_shapes_gen_params),
+	KUNIT_CASE_PARAM(clone_shared_complete_test, complete_gen_params),
+	KUNIT_CASE(clone_shared_misuse_test),
+	KUNIT_CASE(clone_shared_fault_test),
 	{}
 };
 

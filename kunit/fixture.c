@@ -10,7 +10,8 @@
 
 int nblt_pool_init(struct kunit *test)
 {
-	struct nbl_pool *pool = nbl_pool_create("kunit", NULL);
+	static const struct nbl_pool_params params = { .shares = NBLT_SHARES };
+	struct nbl_pool *pool = nbl_pool_create("kunit", &params);
 
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);

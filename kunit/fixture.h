@@ -5,6 +5,9 @@
 
 #include <kunit/test.h>
 
+/* Share slots of the fixture's pool: one per child of the largest case. */
+#define NBLT_SHARES	8
+
 int nblt_pool_init(struct kunit *test);
 void nblt_pool_exit(struct kunit *test);
 

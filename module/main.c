@@ -36,9 +36,13 @@ MODULE_PARM_DESC(owner_bits,
 struct nbl_pool *nblc_pool;
 EXPORT_SYMBOL_IF_KUNIT(nblc_pool);
 
-/* Each mirrored packet's parent keeps the time it was caught. */
+/*
+ * Each mirrored packet's parent keeps the time it was caught, and the
+ * slots of its share-mode children, one per target.
+ */
 static const struct nbl_pool_params nblc_pool_params = {
 	.ctx_size = sizeof(u64),
+	.shares = NBLC_MAX_TARGETS,
 };
 
 static struct dentry *nblc_debugfs;

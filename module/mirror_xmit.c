@@ -5,6 +5,12 @@
  * complete. Runs in the hooks under RCU; children complete wherever their
  * skbs are freed or orphaned, so completions touch only refcounted objects
  * and per-CPU counters.
+ *
+ * Per-CPU counters: the sending side runs with BHs off (nblc_mirror()),
+ * where neither a task nor a softirq can interrupt it on its CPU and no
+ * hardirq touches these counters, so it uses the __this_cpu_*() forms.
+ * Completions may run in process context and keep this_cpu_*(), which no
+ * softirq can interrupt either. Drops, rare, use this_cpu_*() throughout.
  */
 #include <linux/if_arp.h>
 #include <linux/log2.h>
@@ -46,16 +52,15 @@ void nblc_tx_count_drop(struct nblc_session *s, struct nblc_target *t,
 	this_cpu_inc(s->stats->tx.drops[why]);
 }
 
+/* The session's packets and bytes are counted once per packet. */
 static void nblc_count_sent(struct nblc_session *s, struct nblc_target *t,
 			    unsigned int len, unsigned int copied)
 {
-	this_cpu_inc(t->stats->packets);
-	this_cpu_add(t->stats->bytes, len);
-	this_cpu_inc(s->stats->tx.packets);
-	this_cpu_add(s->stats->tx.bytes, len);
+	__this_cpu_inc(t->stats->packets);
+	__this_cpu_add(t->stats->bytes, len);
 	if (copied) {
-		this_cpu_add(t->stats->bytes_copied, copied);
-		this_cpu_add(s->stats->tx.bytes_copied, copied);
+		__this_cpu_add(t->stats->bytes_copied, copied);
+		__this_cpu_add(s->stats->tx.bytes_copied, copied);
 	}
 }
 
@@ -79,13 +84,19 @@ static void nblc_parent_done(struct nbl *parent, void *arg)
 }
 
 /* One child is gone: freed, or orphaned by the target's stack. */
-static void nblc_child_done(struct nbl *child, void *arg)
+static void nblc_share_done(void *arg)
 {
 	struct nblc_target *t = arg;
 
 	atomic_dec(&t->session->in_flight);
 	this_cpu_dec(t->stats->in_flight);
 	nblc_target_put(t);
+}
+
+/* The same, for a child with an NBL of its own. */
+static void nblc_child_done(struct nbl *child, void *arg)
+{
+	nblc_share_done(arg);
 }
 
 /*
@@ -163,16 +174,52 @@ static bool nblc_child_prepare(const struct nblc_cfg *cfg, struct sk_buff *c,
 	return true;
 }
 
-/* Make, prepare and send the child of @parent for target @t. */
-static void nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
-			    struct nblc_target *t, struct nbl *parent,
-			    unsigned int mac_len)
+/*
+ * The skb of @parent's child for target @t, in clone mode @flags, with what
+ * it copied in @copied; NULL if it could not be made. A share-mode child
+ * needs no NBL of its own. From here the child's completion undoes the
+ * in-flight counts.
+ */
+static struct sk_buff *nblc_new_child(struct nbl *parent, unsigned int flags,
+				      struct nblc_target *t,
+				      unsigned int *copied)
+{
+	struct sk_buff *c;
+	struct nbl *child;
+
+	if (flags == NBL_CLONE_SHARE) {
+		c = nbl_clone_share(parent, nblc_share_done, t, GFP_ATOMIC);
+		if (IS_ERR(c))
+			return NULL;
+		*copied = 0;
+	} else {
+		child = nbl_clone(parent, flags, GFP_ATOMIC);
+		if (IS_ERR(child))
+			return NULL;
+		nbl_on_complete(child, nblc_child_done, t);
+		*copied = child->bytes_copied;
+		c = nbl_pop_nb(child);
+		nbl_free_clone(child);
+	}
+	/* c is not freed yet: its completion cannot have run. */
+	refcount_inc(&t->refs);
+	__this_cpu_inc(t->stats->in_flight);
+	return c;
+}
+
+/*
+ * Make, prepare and send the child of @parent for target @t. Returns the
+ * bytes sent, 0 if the child was dropped (and counted).
+ */
+static unsigned int nblc_send_child(struct nblc_session *s,
+				    const struct nblc_cfg *cfg,
+				    struct nblc_target *t, struct nbl *parent,
+				    unsigned int mac_len)
 {
 	struct net_device *dev = t->dev;
 	unsigned int copied, len, flags;
 	enum nblc_drop why;
 	struct sk_buff *c;
-	struct nbl *child;
 	int err;
 
 	why = NBLC_DROP_DOWN;
@@ -183,16 +230,9 @@ static void nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
 		goto drop_in_flight;
 	why = NBLC_DROP_NOMEM;
 	flags = nblc_child_flags(cfg, nbl_first_nb(parent), mac_len);
-	child = nbl_clone(parent, flags, GFP_ATOMIC);
-	if (IS_ERR(child))
+	c = nblc_new_child(parent, flags, t, &copied);
+	if (!c)
 		goto drop_in_flight;
-	/* From here the child's completion undoes the in-flight count. */
-	refcount_inc(&t->refs);
-	this_cpu_inc(t->stats->in_flight);
-	nbl_on_complete(child, nblc_child_done, t);
-	copied = child->bytes_copied;
-	c = nbl_pop_nb(child);
-	nbl_free_clone(child);
 
 	if (!nblc_child_prepare(cfg, c, mac_len, dev))
 		goto drop;
@@ -213,29 +253,30 @@ static void nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
 	if (net_xmit_eval(err))
 		goto drop;
 	nblc_count_sent(s, t, len, copied);
-	return;
+	return len;
 
 drop_in_flight:
 	atomic_dec(&s->in_flight);
 drop:
 	nblc_tx_count_drop(s, t, why);
+	return 0;
 }
 
 /* Whether @skb is one this session mirrors, counting why not. */
 static bool nblc_selected(struct nblc_session *s, const struct nblc_cfg *cfg,
 			  const struct sk_buff *skb)
 {
-	this_cpu_inc(s->stats->seen);
+	__this_cpu_inc(s->stats->seen);
 	if (!nblc_filter_match(&cfg->filter, skb)) {
-		this_cpu_inc(s->stats->filtered_out);
+		__this_cpu_inc(s->stats->filtered_out);
 		return false;
 	}
 	if (cfg->sample > 1 &&
-	    this_cpu_inc_return(s->stats->sample_count) % cfg->sample) {
-		this_cpu_inc(s->stats->sampled_out);
+	    __this_cpu_inc_return(s->stats->sample_count) % cfg->sample) {
+		__this_cpu_inc(s->stats->sampled_out);
 		return false;
 	}
-	this_cpu_inc(s->stats->matched);
+	__this_cpu_inc(s->stats->matched);
 	return true;
 }
 
@@ -273,7 +314,7 @@ static struct nbl *nblc_parent(struct nblc_session *s, struct sk_buff *skb)
 static void nblc_fan_out(struct nblc_session *s, const struct nblc_cfg *cfg,
 			 struct sk_buff *skb)
 {
-	unsigned int i, mac_len = 0;
+	unsigned int i, len, mac_len = 0, packets = 0, bytes = 0;
 	struct nbl *parent;
 
 	if (__this_cpu_read(nblc_nest) >= NBLC_NEST_LIMIT) {
@@ -289,9 +330,18 @@ static void nblc_fan_out(struct nblc_session *s, const struct nblc_cfg *cfg,
 		mac_len = skb->data - skb_mac_header(skb);
 
 	__this_cpu_inc(nblc_nest);
-	for (i = 0; i < cfg->nr_targets; i++)
-		nblc_send_child(s, cfg, cfg->targets[i], parent, mac_len);
+	for (i = 0; i < cfg->nr_targets; i++) {
+		len = nblc_send_child(s, cfg, cfg->targets[i], parent, mac_len);
+		if (len) {
+			packets++;
+			bytes += len;
+		}
+	}
 	__this_cpu_dec(nblc_nest);
+	if (packets) {
+		__this_cpu_add(s->stats->tx.packets, packets);
+		__this_cpu_add(s->stats->tx.bytes, bytes);
+	}
 
 	/* The original goes on: let go of it before the hook returns. */
 	nbl_unborrow(parent);

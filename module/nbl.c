@@ -48,23 +48,31 @@ void nbl_put(struct nbl *nbl)
 }
 
 /*
- * A clone's skb is being freed or orphaned by whoever holds it now. The
+ * A child skb is being freed or orphaned by whoever holds it now. The
  * payload stays alive through dataref and page references; what ends here
- * is the clone's dependency on this NB.
+ * is its clone's dependency on this NB, or its parent's on a shared child.
  */
 static void nbl_nb_destructor(struct sk_buff *skb)
 {
-	struct nbl *nbl = nbl_owner_take(skb);
+	unsigned long owner = (unsigned long)nbl_owner_take(skb);
+	struct nbl_share *share;
 
 	/* Only our own skbs get this destructor, each recorded once. */
-	if (WARN_ON_ONCE(!nbl))
+	if (WARN_ON_ONCE(!owner))
 		return;
 	/*
 	 * A completion callback may free what its owner's unload waits for
 	 * with an RCU callback: that cannot run before this returns.
 	 */
 	rcu_read_lock();
-	nbl_put(nbl);
+	if (owner & NBL_OWNER_SHARE) {
+		share = (struct nbl_share *)(owner & ~NBL_OWNER_SHARE);
+		/* The slot is the parent's: done() runs before it can go. */
+		share->done(share->arg);
+		nbl_put(share->parent);
+	} else {
+		nbl_put((struct nbl *)owner);
+	}
 	rcu_read_unlock();
 }
 
@@ -82,6 +90,34 @@ struct nbl *nbl_new_child(struct nbl *parent, unsigned long flags, gfp_t gfp)
 	atomic_inc(&parent->refs);
 	atomic_inc(&parent->child_refs);
 	return child;
+}
+
+/*
+ * Make @skb, a share-mode copy of @parent's NB, a shared child in the slot
+ * that nbl_clone_share() chose. On failure the skb is freed and the slot
+ * stays free.
+ */
+int nbl_share_add(struct nbl *parent, struct sk_buff *skb,
+		  nbl_share_done_t done, void *arg)
+{
+	struct nbl_share *share = &nbl_share_slots(parent)[parent->nr_shares];
+	int err = -ENOSPC;
+
+	/* Filled before nbl_owner_set() publishes it to the destructor. */
+	share->parent = parent;
+	share->done = done;
+	share->arg = arg;
+	if (!nbl_fault_fail(&nbl_fault_owner))
+		err = nbl_owner_set(skb, (void *)((unsigned long)share |
+						  NBL_OWNER_SHARE));
+	if (unlikely(err)) {
+		kfree_skb(skb);
+		return err;
+	}
+	skb->destructor = nbl_nb_destructor;
+	/* Its reference on the parent is in the owner's bias: no atomic. */
+	parent->nr_shares++;
+	return 0;
 }
 
 /*
@@ -111,10 +147,25 @@ int nbl_child_add_nb(struct nbl *child, struct sk_buff *skb)
  */
 static int nbl_release_owner(struct nbl *nbl, const char *fn)
 {
-	if (test_and_set_bit(NBL_F_RELEASED, &nbl->flags))
+	int refs = 1;
+
+	/* Non-atomic: see the flags in struct nbl. */
+	if (__test_and_set_bit(NBL_F_RELEASED, &nbl->flags))
 		return nbl_misuse(nbl->pool, -EINVAL, fn, "twice");
+	if (!test_bit(NBL_F_CLONE, &nbl->flags)) {
+		/*
+		 * An original's owner holds NBL_OWNER_BIAS (nbl_wrap()), the
+		 * references of the shared children it was to make: the ones
+		 * it made now hold their own, the rest go with the owner's.
+		 */
+		refs = NBL_OWNER_BIAS - nbl->nr_shares;
+		/* Counted here, once per parent, not per shared child. */
+		if (nbl->nr_shares)
+			nbl_pool_count(&nbl->pool->pcpu->clones, nbl->nr_shares);
+	}
 	__skb_queue_purge(&nbl->nbs);
-	nbl_put(nbl);
+	if (atomic_sub_and_test(refs, &nbl->refs))
+		nbl_complete(nbl);
 	return 0;
 }
 
@@ -155,6 +206,7 @@ struct nbl *nbl_wrap(struct nbl_pool *pool, struct sk_buff *skbs,
 		this_cpu_inc(pool->pcpu->failures);
 		return ERR_PTR(-ENOMEM);
 	}
+	atomic_set(&nbl->refs, NBL_OWNER_BIAS);
 	if (flags & NBL_WRAP_BORROW)
 		__set_bit(NBL_F_BORROWED, &nbl->flags);
 	for (skb = skbs; skb; skb = next) {
@@ -196,7 +248,7 @@ int nbl_unborrow(struct nbl *nbl)
 		return nbl_misuse(nbl->pool, -EINVAL, __func__, "nothing borrowed");
 	skb_queue_walk_safe(&nbl->nbs, skb, tmp)
 		__skb_unlink(skb, &nbl->nbs);
-	clear_bit(NBL_F_BORROWED, &nbl->flags);
+	__clear_bit(NBL_F_BORROWED, &nbl->flags);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nbl_unborrow);
@@ -275,6 +327,30 @@ bool nbl_nb_is_clone(const struct sk_buff *skb)
 	return skb->destructor == nbl_nb_destructor;
 }
 EXPORT_SYMBOL_GPL(nbl_nb_is_clone);
+
+/**
+ * nbl_child_refs() - how many live children depend on an NBL
+ * @nbl: the NBL
+ *
+ * An original's references are its owner's and its children's, shared
+ * children included, so they are counted from there: a shared child costs
+ * its parent no atomic of its own at all (see nbl_release_owner()). A clone
+ * can have no shared children.
+ *
+ * Context: any context; a snapshot while children come and go.
+ * Return: the count (NDIS: ChildRefCount).
+ */
+int nbl_child_refs(const struct nbl *nbl)
+{
+	int refs = atomic_read(&nbl->refs);
+
+	if (test_bit(NBL_F_CLONE, &nbl->flags))
+		return atomic_read(&nbl->child_refs);
+	if (test_bit(NBL_F_RELEASED, &nbl->flags))
+		return refs;
+	return refs - NBL_OWNER_BIAS + nbl->nr_shares;
+}
+EXPORT_SYMBOL_GPL(nbl_child_refs);
 
 /**
  * nbl_lib_init() - set up the library's global state

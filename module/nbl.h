@@ -17,6 +17,12 @@
  * (nbl_pop_nb()) until the stack frees or orphans that skb. The payload
  * itself lives on through skb dataref and page references, never through
  * NBL completion.
+ *
+ * Shared children. A share-mode clone of a one-NB original that is sent at
+ * once needs no NBL of its own: nbl_clone_share() returns just the skb, and
+ * keeps what its completion needs in a slot of the parent, one of
+ * nbl_pool_params.shares allocated with every NBL of the pool. The parent
+ * depends on it like on a clone, until the stack frees or orphans it.
  */
 #ifndef _NBLCLONE_NBL_H
 #define _NBLCLONE_NBL_H
@@ -32,17 +38,24 @@
  * struct nbl_pool_params - how a pool's NBLs are laid out
  * @ctx_size: bytes of NBL context pre-allocated in every original NBL of
  *	the pool, a multiple of 8 (NDIS: ContextSize)
+ * @shares: children nbl_clone_share() can make of each original NBL of
+ *	the pool, at most NBL_POOL_SHARES_MAX; their slots are allocated with
+ *	the NBL
  */
 struct nbl_pool_params {
 	unsigned int ctx_size;
+	unsigned int shares;
 };
+
+#define NBL_POOL_SHARES_MAX	64
 
 /**
  * struct nbl_pool_stats - a snapshot of a pool's counters
  * @allocated: NBLs handed out since the pool was created
  * @freed: NBLs returned since the pool was created
  * @outstanding: NBLs handed out and not yet returned
- * @clones: clones and derived NBLs created
+ * @clones: clones and derived NBLs created; shared children
+ *	(nbl_clone_share()) are counted when their parent's owner releases it
  * @failures: NBL operations that failed for lack of memory or room
  * @misuse: calls that broke the API's rules and were refused
  * @ctx_allocs: context areas allocated because the pre-allocated one was
@@ -86,16 +99,31 @@ struct nbl_context;
 typedef void (*nbl_complete_t)(struct nbl *nbl, void *arg);
 
 /**
+ * typedef nbl_share_done_t - called once when a shared child is gone
+ * @arg: what was given to nbl_clone_share()
+ *
+ * Runs when the stack frees or orphans the child's skb, on any CPU, in
+ * softirq or process context, inside an RCU read-side critical section;
+ * before the parent can complete. Must not sleep.
+ */
+typedef void (*nbl_share_done_t)(void *arg);
+
+/**
  * struct nbl - a NET_BUFFER_LIST
  * @pool: the pool this NBL came from, and returns to
  * @parent: the NBL this one was cloned or derived from; NULL for an
  *	original (NDIS: ParentNetBufferList)
  * @nbs: the NBs the NBL holds, in order
- * @refs: one for the owner until it releases the NBL, one for each live
- *	clone, and for a clone one for each of its NBs that the stack has not
- *	yet freed or orphaned; the NBL completes when they are all gone
- * @child_refs: live clones and derived NBLs (NDIS: ChildRefCount)
- * @flags: NBL_F_* state bits
+ * @refs: the owner's until it releases the NBL (for an original a bias
+ *	that covers its shared children until then), one for each live
+ *	clone and, once released, shared child, and for a clone one for
+ *	each of its NBs that the stack has not yet freed or orphaned; the
+ *	NBL completes when they are all gone
+ * @child_refs: live clones and derived NBLs, not shared children (see
+ *	nbl_child_refs())
+ * @nr_shares: shared children made (nbl_clone_share()), each in its slot
+ * @flags: NBL_F_* state bits; written only by the NBL's owner, never by
+ *	completions, so with non-atomic bit operations
  * @complete: called once when the NBL completes, or NULL
  * @complete_arg: its argument
  * @ctx: top of the context stack; NULL for a clone (NDIS gives clones none)
@@ -108,6 +136,7 @@ struct nbl {
 	struct sk_buff_head nbs;
 	atomic_t refs;
 	atomic_t child_refs;
+	unsigned int nr_shares;
 	unsigned long flags;
 	nbl_complete_t complete;
 	void *complete_arg;
@@ -154,9 +183,12 @@ int nbl_free(struct nbl *nbl);
 int nbl_free_clone(struct nbl *nbl);
 struct sk_buff *nbl_pop_nb(struct nbl *nbl);
 bool nbl_nb_is_clone(const struct sk_buff *skb);
+int nbl_child_refs(const struct nbl *nbl);
 
 /* nbl_clone.c */
 struct nbl *nbl_clone(struct nbl *parent, unsigned int flags, gfp_t gfp);
+struct sk_buff *nbl_clone_share(struct nbl *parent, nbl_share_done_t done,
+				void *arg, gfp_t gfp);
 
 /* nbl_derived.c */
 struct nbl *nbl_fragment(struct nbl *parent, unsigned int max_size, gfp_t gfp);
@@ -192,17 +224,6 @@ static inline struct sk_buff *nbl_first_nb(const struct nbl *nbl)
 static inline unsigned int nbl_nb_count(const struct nbl *nbl)
 {
 	return skb_queue_len(&nbl->nbs);
-}
-
-/**
- * nbl_child_refs() - how many live clones depend on an NBL
- * @nbl: the NBL
- *
- * Return: the count (NDIS: ChildRefCount).
- */
-static inline int nbl_child_refs(const struct nbl *nbl)
-{
-	return atomic_read(&nbl->child_refs);
 }
 
 #define nbl_for_each_nb(nbl, skb) skb_queue_walk(&(nbl)->nbs, skb)

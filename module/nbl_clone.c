@@ -102,7 +102,7 @@ struct nbl *nbl_clone(struct nbl *parent, unsigned int flags, gfp_t gfp)
 		if (!n || nbl_child_add_nb(child, n))
 			goto err_abort;
 	}
-	this_cpu_inc(pool->pcpu->clones);
+	nbl_pool_count(&pool->pcpu->clones, 1);
 	return child;
 
 err_abort:
@@ -112,3 +112,47 @@ err:
 	return ERR_PTR(-ENOMEM);
 }
 EXPORT_SYMBOL_GPL(nbl_clone);
+
+/**
+ * nbl_clone_share() - a share-mode child that needs no NBL of its own
+ * @parent: an original NBL, not released, holding exactly one NB
+ * @done: called once when the child's skb is freed or orphaned (see
+ *	nbl_share_done_t)
+ * @arg: its argument
+ * @gfp: allocation flags
+ *
+ * The fast form of nbl_clone(@parent, NBL_CLONE_SHARE) followed by
+ * nbl_pop_nb() and nbl_free_clone(), for a child that is sent at once: the
+ * skb_clone() of the parent's NB, tracked in one of the parent's share
+ * slots (struct nbl_pool_params, @shares) instead of a new NBL. The parent
+ * completes only after @done has run for each of its shared children.
+ *
+ * Context: any context, as @gfp allows; only the parent's owner, which
+ * makes its shared children one at a time.
+ * Return: the skb, now the caller's; or an ERR_PTR(): -EINVAL for a parent
+ * that is a clone, released or not holding one NB, -ENOSPC when all of its
+ * share slots are used, -ENOMEM (also when the owner table has no room for
+ * the skb). A failed call leaves the parent as it was.
+ */
+struct sk_buff *nbl_clone_share(struct nbl *parent, nbl_share_done_t done,
+				void *arg, gfp_t gfp)
+{
+	struct nbl_pool *pool = parent->pool;
+	struct sk_buff *n;
+
+	if (unlikely(parent->flags & (BIT(NBL_F_CLONE) | BIT(NBL_F_RELEASED)) ||
+		     nbl_nb_count(parent) != 1 || !done))
+		return ERR_PTR(nbl_misuse(pool, -EINVAL, __func__,
+					  "not a live original with one NB"));
+	if (unlikely(parent->nr_shares >= pool->params.shares))
+		return ERR_PTR(nbl_misuse(pool, -ENOSPC, __func__,
+					  "no share slot left"));
+
+	n = nbl_skb_clone(nbl_first_nb(parent), gfp);
+	if (unlikely(!n) || unlikely(nbl_share_add(parent, n, done, arg))) {
+		this_cpu_inc(pool->pcpu->failures);
+		return ERR_PTR(-ENOMEM);
+	}
+	return n;
+}
+EXPORT_SYMBOL_GPL(nbl_clone_share);

@@ -8,16 +8,17 @@
 #include "nbl_fault.h"
 
 /* > 0: the call that brings it to 0 fails; <= 0: off. */
-static atomic_t nbl_fault_nth = ATOMIC_INIT(0);
+atomic_t nbl_fault_nth = ATOMIC_INIT(0);
+EXPORT_SYMBOL_GPL(nbl_fault_nth);
 
 /**
- * nbl_fault_fail() - should this call of a site fail?
+ * __nbl_fault_fail() - nbl_fault_fail() once something is armed
  * @f: the site
  *
  * Context: any context.
  * Return: true if the caller must behave as if its operation failed.
  */
-bool nbl_fault_fail(struct nbl_fault *f)
+bool __nbl_fault_fail(struct nbl_fault *f)
 {
 	u32 interval = READ_ONCE(f->interval);
 	bool fail = false;
@@ -32,7 +33,7 @@ bool nbl_fault_fail(struct nbl_fault *f)
 		atomic_inc(&f->injected);
 	return fail;
 }
-EXPORT_SYMBOL_GPL(nbl_fault_fail);
+EXPORT_SYMBOL_GPL(__nbl_fault_fail);
 
 /**
  * nbl_fault_fail_nth() - make the nth fault-injectable call from now fail

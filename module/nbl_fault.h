@@ -34,7 +34,26 @@ struct nbl_fault {
 #define NBL_FAULT_INIT(_name) { .name = (_name) }
 
 #ifdef NBLC_FAULT_INJECTION
-bool nbl_fault_fail(struct nbl_fault *f);
+extern atomic_t nbl_fault_nth;
+bool __nbl_fault_fail(struct nbl_fault *f);
+
+/**
+ * nbl_fault_fail() - should this call of a site fail?
+ * @f: the site
+ *
+ * Inline, so that a site costs two loads and no call while nothing is
+ * armed: it sits on the per-packet and per-child paths.
+ *
+ * Context: any context.
+ * Return: true if the caller must behave as if its operation failed.
+ */
+static inline bool nbl_fault_fail(struct nbl_fault *f)
+{
+	if (likely(!READ_ONCE(f->interval) && atomic_read(&nbl_fault_nth) <= 0))
+		return false;
+	return __nbl_fault_fail(f);
+}
+
 void nbl_fault_fail_nth(int nth);
 int nbl_fault_nth_left(void);
 void nbl_fault_debugfs_add(struct nbl_fault *f, struct dentry *dir);

@@ -6,15 +6,16 @@
 #define _NBLCLONE_NBL_INTERNAL_H
 
 #include <linux/percpu.h>
+#include <linux/preempt.h>
 
 #include "nbl.h"
 #include "nbl_fault.h"
 
 /*
- * A pool's counters, per CPU: written only with this_cpu_*() on the owning
- * CPU, read by summing all CPUs (nbl_pool_stats()). No atomics on the fast
- * path; a sum taken while NBLs are in motion is a snapshot, exact at a
- * quiescent point.
+ * A pool's counters, per CPU: written only on the owning CPU, with
+ * this_cpu_*() or nbl_pool_count(), read by summing all CPUs
+ * (nbl_pool_stats()). No atomics on the fast path; a sum taken while NBLs
+ * are in motion is a snapshot, exact at a quiescent point.
  */
 struct nbl_pool_pcpu {
 	unsigned long allocated;
@@ -28,6 +29,23 @@ struct nbl_pool_pcpu {
 	unsigned long fallback_frags;
 	unsigned long fallback_unreadable;
 };
+
+/*
+ * Add to one of a pool's per-CPU counters on the per-packet path.
+ * this_cpu_add() is irq-safe, which where per-CPU operations are generic
+ * (UML, and others) means saving and restoring the irq state around it.
+ * With BHs off (softirq_count(); without PREEMPT_RT that also disables
+ * preemption) neither a task nor a softirq can interrupt us on this CPU,
+ * and no hardirq touches a pool's counters: the plain form is enough.
+ */
+static inline void nbl_pool_count(unsigned long __percpu *counter,
+				  unsigned long n)
+{
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT) && softirq_count())
+		__this_cpu_add(*counter, n);
+	else
+		this_cpu_add(*counter, n);
+}
 
 struct nbl_pool {
 	struct kmem_cache *cache;
@@ -49,6 +67,40 @@ struct nbl_context {
 	u8 data[] __aligned(8);
 };
 
+/*
+ * The slot of a shared child (nbl_clone_share()) in its parent's object,
+ * after the context area. Written by the parent's owner before the child's
+ * skb is published in the owner table; read by its destructor.
+ */
+struct nbl_share {
+	struct nbl *parent;
+	nbl_share_done_t done;
+	void *arg;
+};
+
+/*
+ * The references an original's owner holds until it releases it: its own,
+ * and one for each shared child it may make, so that making one needs no
+ * atomic. Far more than any NBL can have children.
+ */
+#define NBL_OWNER_BIAS		((int)BIT(30))
+
+/*
+ * The owner table holds NBLs and share slots, both at least 8-byte aligned:
+ * bit 0 set says a slot.
+ */
+#define NBL_OWNER_SHARE		1UL
+
+/* Where an original NBL's context area ends and its share slots begin. */
+static inline struct nbl_share *nbl_share_slots(const struct nbl *nbl)
+{
+	unsigned int ctx = nbl->pool->params.ctx_size;
+
+	if (ctx)
+		ctx += sizeof(struct nbl_context);
+	return (struct nbl_share *)((char *)(nbl + 1) + ctx);
+}
+
 /* Sites that fault injection can fail (nbl_fault.h). */
 extern struct nbl_fault nbl_fault_nbl_alloc;
 extern struct nbl_fault nbl_fault_skb_alloc;
@@ -64,6 +116,8 @@ void nbl_put(struct nbl *nbl);
 int nbl_misuse(struct nbl_pool *pool, int err, const char *fn, const char *why);
 struct nbl *nbl_new_child(struct nbl *parent, unsigned long flags, gfp_t gfp);
 int nbl_child_add_nb(struct nbl *child, struct sk_buff *skb);
+int nbl_share_add(struct nbl *parent, struct sk_buff *skb,
+		  nbl_share_done_t done, void *arg);
 void nbl_abort_child(struct nbl *child);
 
 /* nbl_context.c */

@@ -55,11 +55,21 @@ static struct nbl_owner_slot *nbl_owner_window(struct nbl_owner_table *t,
  */
 int nbl_owner_set(struct sk_buff *skb, void *owner)
 {
+	/*
+	 * Only the owning CPU fills a slot, so neither a softirq nor another
+	 * task may run on this CPU between our look at a slot and our store
+	 * to it. Already true when softirq_count() is set: we are in a
+	 * softirq, or BHs are off, which without PREEMPT_RT also disables
+	 * preemption. Data paths call us like that, once per child, and skip
+	 * the BH toggle. Hardirqs never call us. On PREEMPT_RT a BH-off
+	 * section can be preempted: toggle always.
+	 */
+	bool bh_on = IS_ENABLED(CONFIG_PREEMPT_RT) || !softirq_count();
 	struct nbl_owner_table *t;
 	int i, err = -ENOSPC;
 
-	/* BHs off: a softirq on this CPU must not fill the slot we chose. */
-	local_bh_disable();
+	if (bh_on)
+		local_bh_disable();
 	t = this_cpu_ptr(&nbl_owner_tables);
 	for (i = 0; i < NBL_OWNER_WINDOW; i++) {
 		struct nbl_owner_slot *s = nbl_owner_window(t, skb, i);
@@ -72,7 +82,8 @@ int nbl_owner_set(struct sk_buff *skb, void *owner)
 		err = 0;
 		break;
 	}
-	local_bh_enable();
+	if (bh_on)
+		local_bh_enable();
 	return err;
 }
 

@@ -13,12 +13,17 @@
 
 struct nbl_fault nbl_fault_nbl_alloc = NBL_FAULT_INIT("nbl_alloc");
 
-/* Bytes of an original NBL's object: the NBL, then its context area. */
+/*
+ * Bytes of an original NBL's object: the NBL, its context area, then its
+ * share slots (see nbl_share_slots()).
+ */
 static unsigned int nbl_object_size(const struct nbl_pool_params *params)
 {
-	if (!params->ctx_size)
-		return sizeof(struct nbl);
-	return sizeof(struct nbl) + sizeof(struct nbl_context) + params->ctx_size;
+	unsigned int size = sizeof(struct nbl);
+
+	if (params->ctx_size)
+		size += sizeof(struct nbl_context) + params->ctx_size;
+	return size + params->shares * sizeof(struct nbl_share);
 }
 
 /**
@@ -28,8 +33,8 @@ static unsigned int nbl_object_size(const struct nbl_pool_params *params)
  *
  * Context: process context, may sleep.
  * Return: the pool, or an ERR_PTR(): -EINVAL for an empty or overlong
- * name or a context size that is not a multiple of 8, -ENOMEM when out of
- * memory.
+ * name, a context size that is not a multiple of 8 or more than
+ * NBL_POOL_SHARES_MAX shares, -ENOMEM when out of memory.
  */
 struct nbl_pool *nbl_pool_create(const char *name,
 				 const struct nbl_pool_params *params)
@@ -41,7 +46,8 @@ struct nbl_pool *nbl_pool_create(const char *name,
 	len = name ? strnlen(name, NBL_POOL_NAME_LEN) : 0;
 	if (!len || len == NBL_POOL_NAME_LEN)
 		return ERR_PTR(-EINVAL);
-	if (params && !IS_ALIGNED(params->ctx_size, 8))
+	if (params && (!IS_ALIGNED(params->ctx_size, 8) ||
+		       params->shares > NBL_POOL_SHARES_MAX))
 		return ERR_PTR(-EINVAL);
 
 	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
@@ -146,29 +152,32 @@ EXPORT_SYMBOL_GPL(nbl_pool_destroy);
 /*
  * A zeroed NBL with one reference, for its owner. An original gets the
  * pool's pre-allocated context area; callers that make a clone take it
- * away, as NDIS gives clones no context.
+ * away, as NDIS gives clones no context. Only the headers are zeroed: the
+ * context data and the share slots are written before they are read.
  */
 struct nbl *nbl_alloc(struct nbl_pool *pool, gfp_t gfp)
 {
 	struct nbl *nbl = NULL;
 
 	if (!nbl_fault_fail(&nbl_fault_nbl_alloc))
-		nbl = kmem_cache_zalloc(pool->cache, gfp);
+		nbl = kmem_cache_alloc(pool->cache, gfp);
 	if (unlikely(!nbl))
 		return NULL;
 
+	memset(nbl, 0, sizeof(*nbl));
 	nbl->pool = pool;
 	__skb_queue_head_init(&nbl->nbs);
 	atomic_set(&nbl->refs, 1);
 	if (pool->params.ctx_size) {
 		struct nbl_context *ctx = (struct nbl_context *)(nbl + 1);
 
+		ctx->next = NULL;
 		ctx->size = pool->params.ctx_size;
 		ctx->offset = ctx->size;
 		ctx->preallocated = true;
 		nbl->ctx = ctx;
 	}
-	this_cpu_inc(pool->pcpu->allocated);
+	nbl_pool_count(&pool->pcpu->allocated, 1);
 	return nbl;
 }
 
@@ -178,5 +187,5 @@ void nbl_release(struct nbl *nbl)
 	struct nbl_pool *pool = nbl->pool;
 
 	kmem_cache_free(pool->cache, nbl);
-	this_cpu_inc(pool->pcpu->freed);
+	nbl_pool_count(&pool->pcpu->freed, 1);
 }
