@@ -159,8 +159,14 @@ static void clone_own_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, skb_mac_header(c) - c->data,
 			skb_mac_header(p) - p->data);
 	KUNIT_EXPECT_EQ(test, skb_shinfo(c)->gso_size, skb_shinfo(p)->gso_size);
+	/* One page reference per frag, held until the clone completes. */
+	KUNIT_EXPECT_EQ(test, STAT(pool, page_refs), skb_shinfo(c)->nr_frags);
+	KUNIT_EXPECT_EQ(test, child->page_refs, skb_shinfo(c)->nr_frags);
 out:
+	if (*shape == NBLT_FRAG_LIST)
+		KUNIT_EXPECT_EQ(test, STAT(pool, page_refs), 0);
 	KUNIT_EXPECT_EQ(test, nbl_free_clone(child), 0);
+	KUNIT_EXPECT_EQ(test, STAT(pool, page_refs), 0);
 	own_expect_pages(test, p, p, 0);
 	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
 }

@@ -25,5 +25,6 @@ void nblt_pool_exit(struct kunit *test)
 
 	nbl_pool_stats(test->priv, &st);
 	KUNIT_EXPECT_EQ(test, st.outstanding, 0);
+	KUNIT_EXPECT_EQ(test, st.page_refs, 0);
 	KUNIT_EXPECT_EQ(test, nbl_pool_destroy(test->priv), 0);
 }

@@ -151,12 +151,12 @@ static int mirror_test_init(struct kunit *test)
 	return err;
 }
 
-static u64 mt_outstanding(void)
+static struct nbl_pool_stats mt_pool_stats(void)
 {
 	struct nbl_pool_stats st;
 
 	nbl_pool_stats(nblc_pool, &st);
-	return st.outstanding;
+	return st;
 }
 
 static void mirror_test_exit(struct kunit *test)
@@ -190,7 +190,10 @@ static void mirror_test_exit(struct kunit *test)
 		nblt_capdev_destroy(f->src);
 	/* Sessions and targets go after a grace period. */
 	rcu_barrier();
-	KUNIT_EXPECT_EQ_MSG(test, mt_outstanding(), 0, "NBLs of nblc_pool leaked");
+	KUNIT_EXPECT_EQ_MSG(test, mt_pool_stats().outstanding, 0,
+			    "NBLs of nblc_pool leaked");
+	KUNIT_EXPECT_EQ_MSG(test, mt_pool_stats().page_refs, 0,
+			    "page references of nblc_pool leaked");
 }
 
 /* What a case sets in a session's configuration. */
@@ -617,7 +620,7 @@ static void mirror_zero_copy_test(struct kunit *test)
 	unsigned int i, held[MT_NR_CAPS], total = 0, nbls;
 	struct mt_orig *o = &f->o;
 	struct sk_buff *skb;
-	u64 base = mt_outstanding();
+	u64 base = mt_pool_stats().outstanding;
 
 	mt_configure(test, f->s, &cfg);
 	skb = mt_packet(test, f, p->pkt);
@@ -655,7 +658,8 @@ static void mirror_zero_copy_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), total ? 0 : 1);
 	/* A shared child is a slot of its parent, not an NBL of its own. */
 	nbls = p->mode == NBLC_MODE_SHARE ? 0 : total;
-	KUNIT_EXPECT_EQ(test, mt_outstanding(), base + (total ? 1 + nbls : 0));
+	KUNIT_EXPECT_EQ(test, mt_pool_stats().outstanding,
+			base + (total ? 1 + nbls : 0));
 
 	for (i = 0; i < MT_NR_CAPS; i++)
 		skb_queue_purge(nblt_capdev_queue(f->cap[i]));
@@ -664,7 +668,7 @@ static void mirror_zero_copy_test(struct kunit *test)
 		mt_expect_tx(test, f->s, f->cap[i], 1, o->frame_len,
 			     p->mode == NBLC_MODE_OWN ? o->own_copied : 0, 0);
 	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 1);
-	KUNIT_EXPECT_EQ(test, mt_outstanding(), base);
+	KUNIT_EXPECT_EQ(test, mt_pool_stats().outstanding, base);
 
 	/* Nothing of the original is shared or referenced any more. */
 	KUNIT_EXPECT_FALSE(test, skb_cloned(f->orig));
@@ -1042,7 +1046,7 @@ static bool mt_fault_one(struct kunit *test, struct mt_fixture *f,
 {
 	unsigned long matched = SSTAT(f->s, matched);
 	unsigned long completions = SSTAT(f->s, completions);
-	u64 base = mt_outstanding(), sent0, dropped0, sent, dropped;
+	u64 base = mt_pool_stats().outstanding, sent0, dropped0, sent, dropped;
 	struct sk_buff *skb = mt_packet(test, f, p->pkt);
 	unsigned int i;
 	bool fired;
@@ -1075,7 +1079,7 @@ static bool mt_fault_one(struct kunit *test, struct mt_fixture *f,
 	KUNIT_EXPECT_EQ_MSG(test, SSTAT(f->s, completions),
 			    completions + (dropped == MT_NR_CAPS ? 0 : 1),
 			    "nth %u: the parent did not complete exactly once", nth);
-	KUNIT_EXPECT_EQ_MSG(test, mt_outstanding(), base, "nth %u", nth);
+	KUNIT_EXPECT_EQ_MSG(test, mt_pool_stats().outstanding, base, "nth %u", nth);
 	KUNIT_EXPECT_FALSE(test, skb_cloned(f->orig));
 	mt_expect_page_refs(test, &f->o, f->orig);
 

@@ -33,6 +33,9 @@ static void nbl_complete(struct nbl *nbl)
 
 	if (nbl->complete)
 		nbl->complete(nbl, nbl->complete_arg);
+	if (nbl->page_refs)
+		nbl_pool_count(&nbl->pool->pcpu->page_refs_dropped,
+			       nbl->page_refs);
 	nbl_contexts_free(nbl);
 	nbl_release(nbl);
 	if (parent) {
@@ -138,6 +141,12 @@ int nbl_child_add_nb(struct nbl *child, struct sk_buff *skb)
 	skb->destructor = nbl_nb_destructor;
 	atomic_inc(&child->refs);
 	__skb_queue_tail(&child->nbs, skb);
+	/* An skb_clone() holds no page reference of its own: dataref does. */
+	if (!skb->cloned) {
+		child->page_refs += skb_shinfo(skb)->nr_frags;
+		nbl_pool_count(&child->pool->pcpu->page_refs_taken,
+			       skb_shinfo(skb)->nr_frags);
+	}
 	return 0;
 }
 

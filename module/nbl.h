@@ -67,6 +67,10 @@ struct nbl_pool_params {
  *	because the skb has a frag_list
  * @fallback_frags: the same, because the skb has too many frags
  * @fallback_unreadable: the same, because the skb's frags are unreadable
+ * @page_refs: page references held by the NBs of clones and derived NBLs
+ *	that have not completed: one per frag of an NB with a
+ *	skb_shared_info of its own (own descriptors, derived, pskb_copy),
+ *	none for an NB that shares its parent's; 0 at a quiescent point
  */
 struct nbl_pool_stats {
 	u64 allocated;
@@ -80,6 +84,7 @@ struct nbl_pool_stats {
 	u64 fallback_frag_list;
 	u64 fallback_frags;
 	u64 fallback_unreadable;
+	u64 page_refs;
 };
 
 struct dentry;
@@ -129,6 +134,7 @@ typedef void (*nbl_share_done_t)(void *arg);
  * @ctx: top of the context stack; NULL for a clone (NDIS gives clones none)
  * @bytes_copied: payload bytes nbl_clone() copied rather than referenced to
  *	make this clone (see struct nbl_pool_stats); 0 for any other NBL
+ * @page_refs: the page references its NBs hold (see struct nbl_pool_stats)
  */
 struct nbl {
 	struct nbl_pool *pool;
@@ -142,6 +148,7 @@ struct nbl {
 	void *complete_arg;
 	struct nbl_context *ctx;
 	unsigned int bytes_copied;
+	unsigned int page_refs;
 };
 
 /* struct nbl flags */

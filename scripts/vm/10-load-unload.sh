@@ -7,7 +7,8 @@
 for i in 1 2 3; do
 	load_nblclone
 	for f in allocated freed outstanding clones failures misuse ctx_allocs \
-		 bytes_copied fallback_frag_list fallback_frags fallback_unreadable; do
+		 bytes_copied fallback_frag_list fallback_frags fallback_unreadable \
+		 page_refs; do
 		expect_eq "pool/$f after load $i" "$(cat $NBLC_SYS/pool/$f)" 0
 	done
 	grep -q '^nbl_nblclone ' /proc/slabinfo || fail "no nbl_nblclone slab cache"

@@ -390,6 +390,8 @@ st_idle() {
 		done
 	done
 	IFS= read -r ST_V <$S/pool/outstanding || return 1
+	[ "$ST_V" = 0 ] || return 1
+	IFS= read -r ST_V <$S/pool/page_refs || return 1
 	[ "$ST_V" = 0 ]
 }
 
@@ -437,7 +439,7 @@ st_quiescent() {
 	local a b n=20 d name nt t seen filt samp matched compl
 	st_pg_stop
 	wait_until 600 st_idle ||
-		fail "quiescent point: something in flight (pool outstanding $(cat $S/pool/outstanding))"
+		fail "quiescent point: something in flight (pool outstanding $(cat $S/pool/outstanding), page_refs $(cat $S/pool/page_refs))"
 	st_sum
 	a=$ST_SUM
 	while :; do

@@ -541,9 +541,11 @@ wait_in_flight() {
 		fail "session $1: in_flight still $(sess_stat "$1" in_flight)"
 }
 
-# pool_idle: no NBL of the module's pool is outstanding.
+# pool_idle: no NBL of the module's pool is outstanding, and none holds a
+# page reference.
 pool_idle() {
-	[ "$(cat $NBLC_SYS/pool/outstanding)" = 0 ]
+	[ "$(cat $NBLC_SYS/pool/outstanding)" = 0 ] &&
+		[ "$(cat $NBLC_SYS/pool/page_refs)" = 0 ]
 }
 
 sess_idle() {
