@@ -10,7 +10,8 @@
  * where neither a task nor a softirq can interrupt it on its CPU and no
  * hardirq touches these counters, so it uses the __this_cpu_*() forms.
  * Completions may run in process context and keep this_cpu_*(), which no
- * softirq can interrupt either. Drops, rare, use this_cpu_*() throughout.
+ * softirq can interrupt either, or turn irqs off for a group of updates.
+ * Drops, rare, use this_cpu_*() throughout.
  */
 #include <linux/if_arp.h>
 #include <linux/log2.h>
@@ -71,15 +72,21 @@ static void nblc_parent_done(struct nbl *parent, void *arg)
 	u64 *start = nbl_context_data(parent);
 	u64 ns = ktime_get_ns() - *start;
 	struct nblc_session_pcpu *st;
+	unsigned long flags;
 
-	/* Completions may run in process context: stay on one CPU. */
-	st = get_cpu_ptr(s->stats);
+	/*
+	 * Completions run wherever a child is freed: in a task, a softirq
+	 * can interrupt this update of the same counters on this CPU; with
+	 * irqs off nothing can, and that is allowed in any context.
+	 */
+	local_irq_save(flags);
+	st = this_cpu_ptr(s->stats);
 	st->completions++;
 	if (ns > st->latency_max_ns)
 		st->latency_max_ns = ns;
 	st->latency_hist[min_t(unsigned int, ns ? ilog2(ns) : 0,
 			       NBLC_LAT_BUCKETS - 1)]++;
-	put_cpu_ptr(s->stats);
+	local_irq_restore(flags);
 	nblc_session_put(s);
 }
 
@@ -208,16 +215,16 @@ static struct sk_buff *nblc_new_child(struct nbl *parent, unsigned int flags,
 }
 
 /*
- * Make, prepare and send the child of @parent for target @t. Returns the
- * bytes sent, 0 if the child was dropped (and counted).
+ * Make, prepare and send the child of @parent for target @t. Returns
+ * whether it was sent, with its bytes in @len (a frame can have none past
+ * its MAC header); a dropped child is counted here.
  */
-static unsigned int nblc_send_child(struct nblc_session *s,
-				    const struct nblc_cfg *cfg,
-				    struct nblc_target *t, struct nbl *parent,
-				    unsigned int mac_len)
+static bool nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
+			    struct nblc_target *t, struct nbl *parent,
+			    unsigned int mac_len, unsigned int *len)
 {
 	struct net_device *dev = t->dev;
-	unsigned int copied, len, flags;
+	unsigned int copied, flags;
 	enum nblc_drop why;
 	struct sk_buff *c;
 	int err;
@@ -243,7 +250,7 @@ static unsigned int nblc_send_child(struct nblc_session *s,
 		kfree_skb(c);
 		goto drop;
 	}
-	len = c->len;
+	*len = c->len;
 	why = NBLC_DROP_XMIT;
 	if (nbl_fault_fail(&nblc_fault_xmit)) {
 		kfree_skb(c);
@@ -252,14 +259,14 @@ static unsigned int nblc_send_child(struct nblc_session *s,
 	err = dev_queue_xmit(c);
 	if (net_xmit_eval(err))
 		goto drop;
-	nblc_count_sent(s, t, len, copied);
-	return len;
+	nblc_count_sent(s, t, *len, copied);
+	return true;
 
 drop_in_flight:
 	atomic_dec(&s->in_flight);
 drop:
 	nblc_tx_count_drop(s, t, why);
-	return 0;
+	return false;
 }
 
 /* Whether @skb is one this session mirrors, counting why not. */
@@ -331,8 +338,8 @@ static void nblc_fan_out(struct nblc_session *s, const struct nblc_cfg *cfg,
 
 	__this_cpu_inc(nblc_nest);
 	for (i = 0; i < cfg->nr_targets; i++) {
-		len = nblc_send_child(s, cfg, cfg->targets[i], parent, mac_len);
-		if (len) {
+		if (nblc_send_child(s, cfg, cfg->targets[i], parent, mac_len,
+				    &len)) {
 			packets++;
 			bytes += len;
 		}
