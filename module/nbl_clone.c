@@ -74,7 +74,8 @@ static struct sk_buff *nbl_clone_skb(struct nbl_pool *pool,
  * The clone has no context. Its parent completes only after the clone has
  * been freed with nbl_free_clone() and each of its NBs freed or orphaned.
  *
- * Context: any context, as @gfp allows.
+ * Context: a task with irqs on, or BHs off (the owner table); not hardirq.
+ * As @gfp allows.
  * Return: the clone, or an ERR_PTR(): -EINVAL for bad flags or a parent
  * that cannot be cloned, -ENOMEM (also when the owner table has no room for
  * an NB). A failed clone leaves the parent as it was.
@@ -127,8 +128,8 @@ EXPORT_SYMBOL_GPL(nbl_clone);
  * slots (struct nbl_pool_params, @shares) instead of a new NBL. The parent
  * completes only after @done has run for each of its shared children.
  *
- * Context: any context, as @gfp allows; only the parent's owner, which
- * makes its shared children one at a time.
+ * Context: a task with irqs on, or BHs off (the owner table); not hardirq.
+ * As @gfp allows. Only the parent's owner calls it, one child at a time.
  * Return: the skb, now the caller's; or an ERR_PTR(): -EINVAL for a parent
  * that is a clone, released or not holding one NB, -ENOSPC when all of its
  * share slots are used, -ENOMEM (also when the owner table has no room for

@@ -70,7 +70,8 @@ static struct nbl *nbl_derive_fail(struct nbl *child, int err)
  * Each of @parent's NBs is cut in order into NBs of @max_size bytes (the
  * last one shorter), which reference its pages.
  *
- * Context: any context, as @gfp allows.
+ * Context: a task with irqs on, or BHs off (the owner table); not hardirq.
+ * As @gfp allows.
  * Return: the derived NBL, freed with nbl_free_clone(); or an ERR_PTR():
  * -EINVAL for bad arguments, -EOPNOTSUPP for NBs with a frag_list or
  * unreadable frags, -E2BIG for a piece in more parts than an skb has frags,
@@ -134,7 +135,8 @@ static int nbl_chain_rest(struct nbl *parent, struct sk_buff *head, gfp_t gfp)
  * than an skb has frags, the NBs after the first are chained as clones on
  * its frag_list instead.
  *
- * Context: any context, as @gfp allows.
+ * Context: a task with irqs on, or BHs off (the owner table); not hardirq.
+ * As @gfp allows.
  * Return: the derived NBL, freed with nbl_free_clone(); or an ERR_PTR():
  * -EINVAL for a freed or empty parent, -EOPNOTSUPP for NBs with a frag_list
  * or unreadable frags, -E2BIG when the first NB alone has too many pieces,
