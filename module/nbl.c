@@ -96,6 +96,24 @@ struct nbl *nbl_new_child(struct nbl *parent, unsigned long flags, gfp_t gfp)
 }
 
 /*
+ * Record @owner (an NBL, or a share slot tagged NBL_OWNER_SHARE) for @skb
+ * and give it our destructor. On failure the skb is freed.
+ */
+static int nbl_nb_attach(struct sk_buff *skb, void *owner)
+{
+	int err = -ENOSPC;
+
+	if (!nbl_fault_fail(&nbl_fault_owner))
+		err = nbl_owner_set(skb, owner);
+	if (unlikely(err)) {
+		kfree_skb(skb);
+		return err;
+	}
+	skb->destructor = nbl_nb_destructor;
+	return 0;
+}
+
+/*
  * Make @skb, a share-mode copy of @parent's NB, a shared child in the slot
  * that nbl_clone_share() chose. On failure the skb is freed and the slot
  * stays free.
@@ -104,20 +122,16 @@ int nbl_share_add(struct nbl *parent, struct sk_buff *skb,
 		  nbl_share_done_t done, void *arg)
 {
 	struct nbl_share *share = &nbl_share_slots(parent)[parent->nr_shares];
-	int err = -ENOSPC;
+	int err;
 
 	/* Filled before nbl_owner_set() publishes it to the destructor. */
 	share->parent = parent;
 	share->done = done;
 	share->arg = arg;
-	if (!nbl_fault_fail(&nbl_fault_owner))
-		err = nbl_owner_set(skb, (void *)((unsigned long)share |
-						  NBL_OWNER_SHARE));
-	if (unlikely(err)) {
-		kfree_skb(skb);
+	err = nbl_nb_attach(skb, (void *)((unsigned long)share |
+					  NBL_OWNER_SHARE));
+	if (err)
 		return err;
-	}
-	skb->destructor = nbl_nb_destructor;
 	/* Its reference on the parent is in the owner's bias: no atomic. */
 	parent->nr_shares++;
 	return 0;
@@ -130,15 +144,10 @@ int nbl_share_add(struct nbl *parent, struct sk_buff *skb,
  */
 int nbl_child_add_nb(struct nbl *child, struct sk_buff *skb)
 {
-	int err = -ENOSPC;
+	int err = nbl_nb_attach(skb, child);
 
-	if (!nbl_fault_fail(&nbl_fault_owner))
-		err = nbl_owner_set(skb, child);
-	if (unlikely(err)) {
-		kfree_skb(skb);
+	if (err)
 		return err;
-	}
-	skb->destructor = nbl_nb_destructor;
 	atomic_inc(&child->refs);
 	__skb_queue_tail(&child->nbs, skb);
 	/* An skb_clone() holds no page reference of its own: dataref does. */
