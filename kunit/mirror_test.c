@@ -423,6 +423,15 @@ static void mt_send_one(struct kunit *test, struct mt_fixture *f,
 	kfree_skb(got);
 }
 
+/* Free the children the captures hold: that completes them. */
+static void mt_purge_caps(struct mt_fixture *f)
+{
+	int i;
+
+	for (i = 0; i < MT_NR_CAPS; i++)
+		skb_queue_purge(nblt_capdev_queue(f->cap[i]));
+}
+
 /* The delivered original @skb is the one sent, as it was sent. */
 static void mt_expect_unchanged(struct kunit *test, const struct mt_orig *o,
 				const struct sk_buff *skb)
@@ -653,7 +662,12 @@ static void mirror_zero_copy_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, o->own_copied, 0);
 	KUNIT_EXPECT_EQ(test, SSTAT(f->s, seen), 1);
 	KUNIT_EXPECT_EQ(test, SSTAT(f->s, matched), 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), total);
+	/*
+	 * A target counts the children it holds; the session counts per
+	 * packet: a sent child until the last of its packet's is gone.
+	 */
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight),
+			total ? MT_NR_CAPS : 0);
 	/* The children in the captures hold the parent. */
 	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), total ? 0 : 1);
 	/* A shared child is a slot of its parent, not an NBL of its own. */
@@ -661,8 +675,7 @@ static void mirror_zero_copy_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mt_pool_stats().outstanding,
 			base + (total ? 1 + nbls : 0));
 
-	for (i = 0; i < MT_NR_CAPS; i++)
-		skb_queue_purge(nblt_capdev_queue(f->cap[i]));
+	mt_purge_caps(f);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
 	for (i = 0; i < MT_NR_CAPS; i++)
 		mt_expect_tx(test, f->s, f->cap[i], 1, o->frame_len,
@@ -757,8 +770,7 @@ static void mirror_snaplen_test(struct kunit *test)
 			     shared ? 0 : o->own_copied, 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), MT_NR_CAPS);
 
-	for (i = 0; i < MT_NR_CAPS; i++)
-		skb_queue_purge(nblt_capdev_queue(f->cap[i]));
+	mt_purge_caps(f);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
 	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 1);
 	KUNIT_EXPECT_FALSE(test, skb_cloned(f->orig));
@@ -824,8 +836,7 @@ static void mirror_no_loop_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, SSTAT(f->s, seen), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&s2->in_flight), 1);
 
-	for (i = 0; i < MT_NR_CAPS; i++)
-		skb_queue_purge(nblt_capdev_queue(f->cap[i]));
+	mt_purge_caps(f);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&s2->in_flight), 0);
 	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 1);
@@ -918,8 +929,7 @@ static void mirror_max_in_flight_test(struct kunit *test)
 	/* The second parent had no child: it completed at once. */
 	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 1);
 
-	for (i = 0; i < MT_NR_CAPS; i++)
-		skb_queue_purge(nblt_capdev_queue(f->cap[i]));
+	mt_purge_caps(f);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
 	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 2);
 
@@ -930,10 +940,70 @@ static void mirror_max_in_flight_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, st.packets, 2);
 		KUNIT_EXPECT_EQ(test, st.drops[NBLC_DROP_IN_FLIGHT], 1);
 	}
-	for (i = 0; i < MT_NR_CAPS; i++)
-		skb_queue_purge(nblt_capdev_queue(f->cap[i]));
+	mt_purge_caps(f);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
 	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 3);
+}
+
+/*
+ * Latency is timed on one packet in NBLC_LAT_SAMPLE per CPU, the first
+ * included; every packet completes. UML runs on one CPU.
+ */
+static void mirror_latency_sample_test(struct kunit *test)
+{
+	struct mt_fixture *f = test->priv;
+	const struct mt_cfg cfg = { .dir = NBLC_DIR_EGRESS, .mode = NBLC_MODE_SHARE };
+	unsigned long timed = 0;
+	unsigned int i;
+	int cpu;
+
+	if (num_possible_cpus() > 1)
+		kunit_skip(test, "the sample is per CPU: needs one");
+	mt_configure(test, f->s, &cfg);
+	for (i = 0; i <= NBLC_LAT_SAMPLE; i++) {
+		mt_send_one(test, f, MT_LINEAR, NBLC_DIR_EGRESS);
+		mt_purge_caps(f);
+	}
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < NBLC_LAT_BUCKETS; i++)
+			timed += per_cpu_ptr(f->s->stats, cpu)->latency_hist[i];
+	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), NBLC_LAT_SAMPLE + 1);
+	KUNIT_EXPECT_EQ(test, timed, 2);
+	KUNIT_EXPECT_GT(test, SSTAT(f->s, latency_max_ns), 0);
+}
+
+/*
+ * Children in flight hold what their completion touches, through their
+ * packet: a deleted target, then a deleted session, outlive a grace period
+ * (KASAN would see their use after free) until the children are freed.
+ */
+static void mirror_del_in_flight_test(struct kunit *test)
+{
+	struct mt_fixture *f = test->priv;
+	const struct mt_cfg cfg = { .dir = NBLC_DIR_EGRESS, .mode = NBLC_MODE_SHARE };
+	u64 base = mt_pool_stats().outstanding;
+	int err;
+
+	mt_configure(test, f->s, &cfg);
+	mt_send_one(test, f, MT_LINEAR, NBLC_DIR_EGRESS);
+	mt_expect_caps(test, f, 1);
+	rtnl_lock();
+	err = nblc_target_del(f->s, &init_net, f->cap[0]->name);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+	rcu_barrier();
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), MT_NR_CAPS);
+	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 0);
+
+	rtnl_lock();
+	err = nblc_session_del(&init_net, MT_SESSION);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+	f->s = NULL;
+	rcu_barrier();
+	KUNIT_EXPECT_EQ(test, mt_pool_stats().outstanding, base + 1);
+	mt_purge_caps(f);
+	KUNIT_EXPECT_EQ(test, mt_pool_stats().outstanding, base);
 }
 
 /* A target that is down gets nothing, counted as drop_down; up, it does. */
@@ -1048,7 +1118,6 @@ static bool mt_fault_one(struct kunit *test, struct mt_fixture *f,
 	unsigned long completions = SSTAT(f->s, completions);
 	u64 base = mt_pool_stats().outstanding, sent0, dropped0, sent, dropped;
 	struct sk_buff *skb = mt_packet(test, f, p->pkt);
-	unsigned int i;
 	bool fired;
 
 	mt_record(test, f, skb, p->dir);
@@ -1073,8 +1142,7 @@ static bool mt_fault_one(struct kunit *test, struct mt_fixture *f,
 	else
 		KUNIT_EXPECT_EQ_MSG(test, dropped, 0, "nth %u: a drop, no fault", nth);
 
-	for (i = 0; i < MT_NR_CAPS; i++)
-		skb_queue_purge(nblt_capdev_queue(f->cap[i]));
+	mt_purge_caps(f);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
 	KUNIT_EXPECT_EQ_MSG(test, SSTAT(f->s, completions),
 			    completions + (dropped == MT_NR_CAPS ? 0 : 1),
@@ -1117,6 +1185,8 @@ static struct kunit_case mirror_test_cases[] = {
 	KUNIT_CASE_PARAM(mirror_no_loop_test, mt_dirs_gen_params),
 	KUNIT_CASE(mirror_direction_test),
 	KUNIT_CASE(mirror_max_in_flight_test),
+	KUNIT_CASE(mirror_latency_sample_test),
+	KUNIT_CASE(mirror_del_in_flight_test),
 	KUNIT_CASE(mirror_target_down_test),
 	KUNIT_CASE(mirror_target_mtu_test),
 	KUNIT_CASE_PARAM(mirror_fault_test, mt_fault_gen_params),

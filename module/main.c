@@ -37,11 +37,12 @@ struct nbl_pool *nblc_pool;
 EXPORT_SYMBOL_IF_KUNIT(nblc_pool);
 
 /*
- * Each mirrored packet's parent keeps the time it was caught, and the
- * slots of its share-mode children, one per target.
+ * Each mirrored packet's parent keeps what its completion needs (struct
+ * nblc_parent_ctx), and the slots of its share-mode children, one per
+ * target.
  */
 static const struct nbl_pool_params nblc_pool_params = {
-	.ctx_size = sizeof(u64),
+	.ctx_size = ALIGN(sizeof(struct nblc_parent_ctx), 8),
 	.shares = NBLC_MAX_TARGETS,
 };
 

@@ -49,7 +49,7 @@ static void nblc_session_free_rcu(struct rcu_head *rcu)
 {
 	struct nblc_session *s = container_of(rcu, struct nblc_session, rcu);
 
-	kfree(rcu_dereference_protected(s->cfg, true));
+	nblc_cfg_put(rcu_dereference_protected(s->cfg, true));
 	free_percpu(s->stats);
 	kfree(s);
 	nblc_object_freed();
@@ -89,39 +89,80 @@ void nblc_target_put(struct nblc_target *t)
 }
 
 /**
+ * nblc_cfg_put() - drop a reference to a configuration
+ * @cfg: the configuration
+ *
+ * The last one lets go of its targets.
+ *
+ * Context: any context.
+ */
+void nblc_cfg_put(struct nblc_cfg *cfg)
+{
+	unsigned int i;
+
+	if (!refcount_dec_and_test(&cfg->refs))
+		return;
+	for (i = 0; i < cfg->nr_held; i++)
+		nblc_target_put(cfg->targets[i]);
+	kfree(cfg);
+}
+EXPORT_SYMBOL_IF_KUNIT(nblc_cfg_put);
+
+/**
  * nblc_cfg_edit() - a private copy of a session's configuration, to change
  * @s: the session
  *
- * Return: the copy, to be published with nblc_cfg_publish() or freed with
- * kfree(); NULL when out of memory.
+ * Return: the copy, holding the same targets, to be published with
+ * nblc_cfg_publish() or dropped with nblc_cfg_put(); NULL when out of
+ * memory.
  */
 struct nblc_cfg *nblc_cfg_edit(struct nblc_session *s)
 {
-	return kmemdup(rtnl_dereference(s->cfg), sizeof(struct nblc_cfg),
-		       GFP_KERNEL);
+	struct nblc_cfg *cfg;
+	unsigned int i;
+
+	cfg = kmemdup(rtnl_dereference(s->cfg), sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return NULL;
+	refcount_set(&cfg->refs, 1);
+	cfg->nr_held = cfg->nr_targets;
+	for (i = 0; i < cfg->nr_held; i++)
+		refcount_inc(&cfg->targets[i]->refs);
+	return cfg;
 }
 EXPORT_SYMBOL_IF_KUNIT(nblc_cfg_edit);
+
+/*
+ * A grace period after it was replaced, no hook can take a reference to an
+ * old config any more: the session's can go.
+ */
+static void nblc_cfg_retire_rcu(struct rcu_head *rcu)
+{
+	nblc_cfg_put(container_of(rcu, struct nblc_cfg, rcu));
+}
 
 /**
  * nblc_cfg_publish() - make a configuration the one the data path sees
  * @s: the session
  * @cfg: the new configuration, from nblc_cfg_edit()
  *
- * Packets already in the hook finish with the old one, freed after them.
+ * Packets already in the hook finish with the old one, which lives on
+ * until the last of them completes.
  */
 void nblc_cfg_publish(struct nblc_session *s, struct nblc_cfg *cfg)
 {
 	struct nblc_cfg *old = rtnl_dereference(s->cfg);
 
 	rcu_assign_pointer(s->cfg, cfg);
-	kfree_rcu(old, rcu);
+	call_rcu(&old->rcu, nblc_cfg_retire_rcu);
 }
 EXPORT_SYMBOL_IF_KUNIT(nblc_cfg_publish);
 
 /*
  * Let go of targets that no packet can still be sending to (they have left
  * every published config, a grace period ago): drop the device and the
- * statistics directory. Children in flight keep the rest alive.
+ * statistics directory. The configs of packets in flight keep the rest
+ * alive.
  */
 static void nblc_targets_release(struct nblc_target **targets, unsigned int n)
 {
@@ -175,6 +216,7 @@ static struct nblc_session *nblc_session_alloc(struct net *net,
 	cfg->mode = NBLC_MODE_SHARE;
 	cfg->sample = 1;
 	cfg->max_in_flight = NBLC_IN_FLIGHT_DEFAULT;
+	refcount_set(&cfg->refs, 1);
 	RCU_INIT_POINTER(s->cfg, cfg);
 	refcount_set(&s->refs, 1);
 	s->net = net;
@@ -439,28 +481,38 @@ int nblc_target_add(struct nblc_session *s, struct net *net, const char *name)
 	if (cur->nr_targets >= NBLC_MAX_TARGETS)
 		return -ENOSPC;
 	cfg = nblc_cfg_edit(s);
-	t = cfg ? nblc_target_alloc(s, dev) : NULL;
-	if (!t) {
-		kfree(cfg);
+	if (!cfg)
 		return -ENOMEM;
+	t = nblc_target_alloc(s, dev);
+	if (!t) {
+		err = -ENOMEM;
+		goto err_put_cfg;
 	}
 	/* From here the kobject's release drops the target's reference. */
 	err = kobject_init_and_add(&t->kobj, &nblc_target_ktype, s->target_dir,
 				   "%s", t->name);
 	if (err) {
 		kobject_put(&t->kobj);
-		kfree(cfg);
-		return err;
+		goto err_put_cfg;
 	}
 	t->dev = dev;
 	netdev_hold(dev, &t->tracker, GFP_KERNEL);
+	refcount_inc(&t->refs);
 	cfg->targets[cfg->nr_targets++] = t;
+	cfg->nr_held++;
 	nblc_cfg_publish(s, cfg);
 	return 0;
+
+err_put_cfg:
+	nblc_cfg_put(cfg);
+	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(nblc_target_add);
 
-/* Publish @s's config without target @i; returns the target. */
+/*
+ * Publish @s's config without target @i; returns the target, which its
+ * directory still holds.
+ */
 static struct nblc_target *nblc_target_unpublish(struct nblc_session *s,
 						 struct nblc_cfg *cfg, int i)
 {
@@ -469,6 +521,8 @@ static struct nblc_target *nblc_target_unpublish(struct nblc_session *s,
 	memmove(&cfg->targets[i], &cfg->targets[i + 1],
 		(cfg->nr_targets - i - 1) * sizeof(cfg->targets[0]));
 	cfg->nr_targets--;
+	cfg->nr_held--;
+	nblc_target_put(t);
 	nblc_cfg_publish(s, cfg);
 	return t;
 }
@@ -526,12 +580,17 @@ static void nblc_session_netdev_gone(struct nblc_session *s,
 		return;
 	cfg = nblc_cfg_edit(s);
 	if (!cfg) {
-		/* Out of memory: stop the data path rather than keep @dev. */
+		/*
+		 * Out of memory: stop the data path rather than keep @dev.
+		 * The config still holds the target, past its last one, for
+		 * the packets in flight that hold the config.
+		 */
 		cfg = rtnl_dereference(s->cfg);
 		WRITE_ONCE(cfg->enabled, false);
 		synchronize_net();
 		t = cfg->targets[i];
 		cfg->targets[i] = cfg->targets[--cfg->nr_targets];
+		cfg->targets[cfg->nr_targets] = t;
 	} else {
 		t = nblc_target_unpublish(s, cfg, i);
 		synchronize_net();

@@ -12,9 +12,12 @@
  *
  * Lifetimes. A session is freed when its last reference goes: one for its
  * sysfs directory, one for each mirrored packet whose children are still
- * in flight. A target is freed when it has left the session's config and
- * its last child is gone. Both are freed after an RCU grace period, since
- * the data path may still see them through an old config.
+ * in flight. Such a packet also holds the config it was mirrored with,
+ * which holds each of its targets: a child's completion touches its
+ * target, and none needs a reference of its own. A target is freed when it
+ * has left the session and every config that had it is gone. Sessions and
+ * targets are freed after an RCU grace period, since the data path may
+ * still see them through an old config.
  */
 #ifndef _NBLCLONE_MIRROR_H
 #define _NBLCLONE_MIRROR_H
@@ -34,6 +37,7 @@
 #define NBLC_SAMPLE_MAX		1000000
 #define NBLC_SNAPLEN_MAX	65535
 #define NBLC_LAT_BUCKETS	32
+#define NBLC_LAT_SAMPLE		64	/* packets per CPU per latency sample */
 
 enum nblc_direction {
 	NBLC_DIR_INGRESS = 1,
@@ -98,6 +102,7 @@ struct nblc_session_pcpu {
 	unsigned long latency_max_ns;
 	unsigned long latency_hist[NBLC_LAT_BUCKETS];
 	unsigned long sample_count;
+	unsigned long latency_count;
 };
 
 struct nbl_fault;
@@ -111,8 +116,8 @@ struct nblc_session;
  * @dev: the device; held (@tracker) while the target is in the session's
  *	config, NULL after (RTNL)
  * @tracker: the reference on @dev
- * @refs: one for @kobj, one for the session's target list, one for each
- *	child in flight
+ * @refs: one for @kobj, while it is one of the session's targets, and one
+ *	for each struct nblc_cfg that holds it
  * @stats: per-CPU counters
  * @rcu: frees the target after the data path's last look at it
  * @name: the device's name, which its directory has too; follows renames
@@ -131,7 +136,9 @@ struct nblc_target {
 
 /**
  * struct nblc_cfg - what the data path of a session does, as one snapshot
- * @rcu: frees the snapshot once no packet can still be using it
+ * @refs: one while it is the session's config or being edited, one for
+ *	each mirrored packet whose children are in flight
+ * @rcu: drops the session's reference once no hook can still be taking one
  * @enabled: whether the hooks mirror anything
  * @direction: an enum nblc_direction
  * @mode: an enum nblc_mode
@@ -141,11 +148,14 @@ struct nblc_target {
  * @filter: which frames are mirrored
  * @source_name: the source device's name; empty when there is none
  * @nr_targets: entries of @targets
- * @targets: the targets, each kept alive by the session's target list
+ * @nr_held: entries of @targets it holds a reference on: @nr_targets, and
+ *	past them any target taken out in place (nblc_session_netdev_gone())
+ * @targets: the targets
  *
  * Never changed once published: a change publishes a new one.
  */
 struct nblc_cfg {
+	refcount_t refs;
 	struct rcu_head rcu;
 	bool enabled;
 	u8 direction;
@@ -156,7 +166,21 @@ struct nblc_cfg {
 	struct nblc_filter filter;
 	char source_name[IFNAMSIZ];
 	unsigned int nr_targets;
+	unsigned int nr_held;
 	struct nblc_target *targets[NBLC_MAX_TARGETS];
+};
+
+/**
+ * struct nblc_parent_ctx - what a mirrored packet's parent NBL keeps, in its
+ *	context area
+ * @start: when it was caught, in ns, for a latency sample; 0 for none
+ * @cfg: the config its children were made with, held
+ * @sent: its children sent, counted in the session's @in_flight
+ */
+struct nblc_parent_ctx {
+	u64 start;
+	struct nblc_cfg *cfg;
+	unsigned int sent;
 };
 
 /**
@@ -171,7 +195,9 @@ struct nblc_cfg {
  * @source_tracker: the reference on @source
  * @hooks: the netfilter hooks on @source
  * @nr_hooks: how many of @hooks are registered (RTNL)
- * @in_flight: children sent and not yet freed or orphaned
+ * @in_flight: children sent, of packets with a child not yet freed or
+ *	orphaned (counted per packet: a child counts until its packet
+ *	completes)
  * @stats: per-CPU counters
  * @rcu: frees the session after the data path's last look at it
  * @name: its name
@@ -199,6 +225,7 @@ int nblc_session_new(struct net *net, const char *name);
 int nblc_session_del(struct net *net, const char *name);
 struct nblc_cfg *nblc_cfg_edit(struct nblc_session *s);
 void nblc_cfg_publish(struct nblc_session *s, struct nblc_cfg *cfg);
+void nblc_cfg_put(struct nblc_cfg *cfg);
 int nblc_session_set_source(struct nblc_session *s, struct net *net,
 			    const char *name);
 int nblc_session_set_direction(struct nblc_session *s, u8 direction);

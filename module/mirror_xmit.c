@@ -4,7 +4,9 @@
  * child per target sent with dev_queue_xmit(), and what happens when they
  * complete. Runs in the hooks under RCU; children complete wherever their
  * skbs are freed or orphaned, so completions touch only refcounted objects
- * and per-CPU counters.
+ * and per-CPU counters. What a packet's children need is held once per
+ * packet, by its parent, which completes after them: the session, and the
+ * config with its targets. A child costs no atomic operation of its own.
  *
  * Per-CPU counters: the sending side runs with BHs off (nblc_mirror()),
  * where neither a task nor a softirq can interrupt it on its CPU and no
@@ -68,12 +70,16 @@ static void nblc_count_sent(struct nblc_session *s, struct nblc_target *t,
 /* The last child of a mirrored packet is gone. */
 static void nblc_parent_done(struct nbl *parent, void *arg)
 {
+	struct nblc_parent_ctx *ctx = nbl_context_data(parent);
 	struct nblc_session *s = arg;
-	u64 *start = nbl_context_data(parent);
-	u64 ns = ktime_get_ns() - *start;
 	struct nblc_session_pcpu *st;
 	unsigned long flags;
+	u64 ns = 0;
 
+	if (ctx->start)
+		ns = ktime_get_ns() - ctx->start;
+	if (ctx->sent)
+		atomic_sub(ctx->sent, &s->in_flight);
 	/*
 	 * Completions run wherever a child is freed: in a task, a softirq
 	 * can interrupt this update of the same counters on this CPU; with
@@ -82,22 +88,26 @@ static void nblc_parent_done(struct nbl *parent, void *arg)
 	local_irq_save(flags);
 	st = this_cpu_ptr(s->stats);
 	st->completions++;
-	if (ns > st->latency_max_ns)
-		st->latency_max_ns = ns;
-	st->latency_hist[min_t(unsigned int, ns ? ilog2(ns) : 0,
-			       NBLC_LAT_BUCKETS - 1)]++;
+	if (ctx->start) {
+		if (ns > st->latency_max_ns)
+			st->latency_max_ns = ns;
+		st->latency_hist[min_t(unsigned int, ns ? ilog2(ns) : 0,
+				       NBLC_LAT_BUCKETS - 1)]++;
+	}
 	local_irq_restore(flags);
+	nblc_cfg_put(ctx->cfg);
 	nblc_session_put(s);
 }
 
-/* One child is gone: freed, or orphaned by the target's stack. */
+/*
+ * One child is gone: freed, or orphaned by the target's stack. Its parent,
+ * which holds the target through its config, has not completed yet.
+ */
 static void nblc_share_done(void *arg)
 {
 	struct nblc_target *t = arg;
 
-	atomic_dec(&t->session->in_flight);
 	this_cpu_dec(t->stats->in_flight);
-	nblc_target_put(t);
 }
 
 /* The same, for a child with an NBL of its own. */
@@ -185,7 +195,7 @@ static bool nblc_child_prepare(const struct nblc_cfg *cfg, struct sk_buff *c,
  * The skb of @parent's child for target @t, in clone mode @flags, with what
  * it copied in @copied; NULL if it could not be made. A share-mode child
  * needs no NBL of its own. From here the child's completion undoes the
- * in-flight counts.
+ * target's in-flight count.
  */
 static struct sk_buff *nblc_new_child(struct nbl *parent, unsigned int flags,
 				      struct nblc_target *t,
@@ -209,19 +219,20 @@ static struct sk_buff *nblc_new_child(struct nbl *parent, unsigned int flags,
 		nbl_free_clone(child);
 	}
 	/* c is not freed yet: its completion cannot have run. */
-	refcount_inc(&t->refs);
 	__this_cpu_inc(t->stats->in_flight);
 	return c;
 }
 
 /*
- * Make, prepare and send the child of @parent for target @t. Returns
- * whether it was sent, with its bytes in @len (a frame can have none past
- * its MAC header); a dropped child is counted here.
+ * Make, prepare and send the child of @parent for target @t, if the
+ * packet's @room in the session's in-flight budget allows. Returns whether
+ * it was sent, with its bytes in @len (a frame can have none past its MAC
+ * header); a dropped child is counted here, and gives its room back.
  */
 static bool nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
 			    struct nblc_target *t, struct nbl *parent,
-			    unsigned int mac_len, unsigned int *len)
+			    unsigned int mac_len, unsigned int *room,
+			    unsigned int *len)
 {
 	struct net_device *dev = t->dev;
 	unsigned int copied, flags;
@@ -233,8 +244,9 @@ static bool nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
 	if (!(READ_ONCE(dev->flags) & IFF_UP))
 		goto drop;
 	why = NBLC_DROP_IN_FLIGHT;
-	if (atomic_inc_return(&s->in_flight) > cfg->max_in_flight)
-		goto drop_in_flight;
+	if (!*room)
+		goto drop;
+	(*room)--;
 	why = NBLC_DROP_NOMEM;
 	flags = nblc_child_flags(cfg, nbl_first_nb(parent), mac_len);
 	c = nblc_new_child(parent, flags, t, &copied);
@@ -263,7 +275,7 @@ static bool nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
 	return true;
 
 drop_in_flight:
-	atomic_dec(&s->in_flight);
+	(*room)++;
 drop:
 	nblc_tx_count_drop(s, t, why);
 	return false;
@@ -296,39 +308,75 @@ static void nblc_drop_all(struct nblc_session *s, const struct nblc_cfg *cfg,
 		nblc_tx_count_drop(s, cfg->targets[i], why);
 }
 
-/* A parent NBL borrowing @skb, completing into @s's statistics. */
-static struct nbl *nblc_parent(struct nblc_session *s, struct sk_buff *skb)
+/*
+ * Whether this packet's latency is measured: one packet in NBLC_LAT_SAMPLE
+ * per CPU, the first included. Reading the clock twice would cost more
+ * than the rest of a one-target mirror.
+ */
+static bool nblc_latency_sampled(struct nblc_session *s)
+{
+	return __this_cpu_inc_return(s->stats->latency_count) %
+	       NBLC_LAT_SAMPLE == 1;
+}
+
+/*
+ * A parent NBL borrowing @skb, holding @s and @cfg for its children, and
+ * completing into @s's statistics.
+ */
+static struct nbl *nblc_parent(struct nblc_session *s, struct nblc_cfg *cfg,
+			       struct sk_buff *skb)
 {
 	struct nbl *parent = nbl_wrap(nblc_pool, skb, NBL_WRAP_BORROW,
 				      GFP_ATOMIC);
-	u64 *start;
+	struct nblc_parent_ctx *ctx;
 
 	if (IS_ERR(parent))
 		return NULL;
 	/* In the pool's pre-allocated context area. */
-	start = nbl_context_alloc(parent, sizeof(*start));
-	if (IS_ERR(start)) {
+	ctx = nbl_context_alloc(parent, sizeof(*ctx));
+	if (IS_ERR(ctx)) {
 		nbl_unborrow(parent);
 		nbl_free(parent);
 		return NULL;
 	}
-	*start = ktime_get_ns();
+	ctx->start = nblc_latency_sampled(s) ? ktime_get_ns() : 0;
+	/* Under RCU: a replaced config is retired a grace period later. */
+	refcount_inc(&cfg->refs);
+	ctx->cfg = cfg;
+	ctx->sent = 0;
 	refcount_inc(&s->refs);
 	nbl_on_complete(parent, nblc_parent_done, s);
 	return parent;
 }
 
-static void nblc_fan_out(struct nblc_session *s, const struct nblc_cfg *cfg,
+/*
+ * Reserve @n children in the session's in-flight budget; returns how many
+ * fit. What the packet does not send is given back by nblc_fan_out(), the
+ * rest when it completes.
+ */
+static unsigned int nblc_in_flight_room(struct nblc_session *s,
+					const struct nblc_cfg *cfg,
+					unsigned int n)
+{
+	unsigned int before = atomic_add_return(n, &s->in_flight) - n;
+
+	if (before >= cfg->max_in_flight)
+		return 0;
+	return min(n, cfg->max_in_flight - before);
+}
+
+static void nblc_fan_out(struct nblc_session *s, struct nblc_cfg *cfg,
 			 struct sk_buff *skb)
 {
-	unsigned int i, len, mac_len = 0, packets = 0, bytes = 0;
+	unsigned int i, len, room, mac_len = 0, packets = 0, bytes = 0;
+	struct nblc_parent_ctx *ctx;
 	struct nbl *parent;
 
 	if (__this_cpu_read(nblc_nest) >= NBLC_NEST_LIMIT) {
 		nblc_drop_all(s, cfg, NBLC_DROP_NEST);
 		return;
 	}
-	parent = nblc_parent(s, skb);
+	parent = nblc_parent(s, cfg, skb);
 	if (!parent) {
 		nblc_drop_all(s, cfg, NBLC_DROP_NOMEM);
 		return;
@@ -336,15 +384,21 @@ static void nblc_fan_out(struct nblc_session *s, const struct nblc_cfg *cfg,
 	if (skb_mac_header_was_set(skb) && skb_mac_header(skb) < skb->data)
 		mac_len = skb->data - skb_mac_header(skb);
 
+	room = nblc_in_flight_room(s, cfg, cfg->nr_targets);
 	__this_cpu_inc(nblc_nest);
 	for (i = 0; i < cfg->nr_targets; i++) {
 		if (nblc_send_child(s, cfg, cfg->targets[i], parent, mac_len,
-				    &len)) {
+				    &room, &len)) {
 			packets++;
 			bytes += len;
 		}
 	}
 	__this_cpu_dec(nblc_nest);
+	/* Until the parent is let go of, it cannot complete. */
+	ctx = nbl_context_data(parent);
+	ctx->sent = packets;
+	if (packets < cfg->nr_targets)
+		atomic_sub(cfg->nr_targets - packets, &s->in_flight);
 	if (packets) {
 		__this_cpu_add(s->stats->tx.packets, packets);
 		__this_cpu_add(s->stats->tx.bytes, bytes);
@@ -364,7 +418,7 @@ static void nblc_fan_out(struct nblc_session *s, const struct nblc_cfg *cfg,
  */
 void nblc_mirror(struct nblc_session *s, struct sk_buff *skb)
 {
-	const struct nblc_cfg *cfg = rcu_dereference(s->cfg);
+	struct nblc_cfg *cfg = rcu_dereference(s->cfg);
 
 	/* Our own children are never mirrored again: no loops through us. */
 	if (!READ_ONCE(cfg->enabled) || nbl_nb_is_clone(skb))
