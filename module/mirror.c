@@ -49,7 +49,11 @@ static void nblc_session_free_rcu(struct rcu_head *rcu)
 {
 	struct nblc_session *s = container_of(rcu, struct nblc_session, rcu);
 
-	nblc_cfg_put(rcu_dereference_protected(s->cfg, true));
+	struct nblc_cfg *cfg = rcu_dereference_protected(s->cfg, true);
+
+	/* A session that was never removed still has its config. */
+	if (cfg)
+		nblc_cfg_put(cfg);
 	free_percpu(s->stats);
 	kfree(s);
 	nblc_object_freed();
@@ -92,7 +96,7 @@ void nblc_target_put(struct nblc_target *t)
  * nblc_cfg_put() - drop a reference to a configuration
  * @cfg: the configuration
  *
- * The last one lets go of its targets.
+ * The last one lets go of its targets, and of its session once retired.
  *
  * Context: any context.
  */
@@ -104,6 +108,8 @@ void nblc_cfg_put(struct nblc_cfg *cfg)
 		return;
 	for (i = 0; i < cfg->nr_held; i++)
 		nblc_target_put(cfg->targets[i]);
+	if (cfg->retired)
+		nblc_session_put(cfg->session);
 	kfree(cfg);
 }
 EXPORT_SYMBOL_IF_KUNIT(nblc_cfg_put);
@@ -125,6 +131,7 @@ struct nblc_cfg *nblc_cfg_edit(struct nblc_session *s)
 	if (!cfg)
 		return NULL;
 	refcount_set(&cfg->refs, 1);
+	cfg->retired = false;
 	cfg->nr_held = cfg->nr_targets;
 	for (i = 0; i < cfg->nr_held; i++)
 		refcount_inc(&cfg->targets[i]->refs);
@@ -141,6 +148,16 @@ static void nblc_cfg_retire_rcu(struct rcu_head *rcu)
 	nblc_cfg_put(container_of(rcu, struct nblc_cfg, rcu));
 }
 
+/*
+ * @cfg is no longer @s's: from now on the packets that hold it hold the
+ * session through it.
+ */
+static void nblc_cfg_retire(struct nblc_session *s, struct nblc_cfg *cfg)
+{
+	refcount_inc(&s->refs);
+	cfg->retired = true;
+}
+
 /**
  * nblc_cfg_publish() - make a configuration the one the data path sees
  * @s: the session
@@ -154,6 +171,7 @@ void nblc_cfg_publish(struct nblc_session *s, struct nblc_cfg *cfg)
 	struct nblc_cfg *old = rtnl_dereference(s->cfg);
 
 	rcu_assign_pointer(s->cfg, cfg);
+	nblc_cfg_retire(s, old);
 	call_rcu(&old->rcu, nblc_cfg_retire_rcu);
 }
 EXPORT_SYMBOL_IF_KUNIT(nblc_cfg_publish);
@@ -196,6 +214,10 @@ static void nblc_session_remove(struct nblc_session *s)
 	nblc_targets_release(cfg->targets, cfg->nr_targets);
 	kobject_put(s->target_dir);
 	kobject_del(&s->kobj);
+	/* Nothing reads it any more but the packets still holding it. */
+	RCU_INIT_POINTER(s->cfg, NULL);
+	nblc_cfg_retire(s, cfg);
+	nblc_cfg_put(cfg);
 	kobject_put(&s->kobj);
 }
 
@@ -217,6 +239,7 @@ static struct nblc_session *nblc_session_alloc(struct net *net,
 	cfg->sample = 1;
 	cfg->max_in_flight = NBLC_IN_FLIGHT_DEFAULT;
 	refcount_set(&cfg->refs, 1);
+	cfg->session = s;
 	RCU_INIT_POINTER(s->cfg, cfg);
 	refcount_set(&s->refs, 1);
 	s->net = net;

@@ -10,14 +10,14 @@
  * holds it. The data path reads a session's struct nblc_cfg under RCU
  * (netfilter hooks run in an RCU read-side section) and never blocks.
  *
- * Lifetimes. A session is freed when its last reference goes: one for its
- * sysfs directory, one for each mirrored packet whose children are still
- * in flight. Such a packet also holds the config it was mirrored with,
- * which holds each of its targets: a child's completion touches its
- * target, and none needs a reference of its own. A target is freed when it
- * has left the session and every config that had it is gone. Sessions and
- * targets are freed after an RCU grace period, since the data path may
- * still see them through an old config.
+ * Lifetimes. A mirrored packet whose children are in flight holds the
+ * config it was mirrored with, which holds what their completions touch:
+ * each of its targets, and its session. A session is freed when its last
+ * reference goes: one for its sysfs directory, one for each config that
+ * is no longer its own (replaced, or the session removed) and still held.
+ * A target is freed when it has left the session and every config that
+ * had it is gone. Sessions and targets are freed after an RCU grace
+ * period, since the data path may still see them through an old config.
  */
 #ifndef _NBLCLONE_MIRROR_H
 #define _NBLCLONE_MIRROR_H
@@ -139,6 +139,8 @@ struct nblc_target {
  * @refs: one while it is the session's config or being edited, one for
  *	each mirrored packet whose children are in flight
  * @rcu: drops the session's reference once no hook can still be taking one
+ * @session: the session it configures; held once @retired
+ * @retired: no longer the session's config
  * @enabled: whether the hooks mirror anything
  * @direction: an enum nblc_direction
  * @mode: an enum nblc_mode
@@ -157,6 +159,8 @@ struct nblc_target {
 struct nblc_cfg {
 	refcount_t refs;
 	struct rcu_head rcu;
+	struct nblc_session *session;
+	bool retired;
 	bool enabled;
 	u8 direction;
 	u8 mode;

@@ -5,8 +5,9 @@
  * complete. Runs in the hooks under RCU; children complete wherever their
  * skbs are freed or orphaned, so completions touch only refcounted objects
  * and per-CPU counters. What a packet's children need is held once per
- * packet, by its parent, which completes after them: the session, and the
- * config with its targets. A child costs no atomic operation of its own.
+ * packet, by its parent, which completes after them: the config, which
+ * holds its targets and its session. A child costs no atomic operation of
+ * its own.
  *
  * Per-CPU counters: the sending side runs with BHs off (nblc_mirror()),
  * where neither a task nor a softirq can interrupt it on its CPU and no
@@ -71,7 +72,7 @@ static void nblc_count_sent(struct nblc_session *s, struct nblc_target *t,
 static void nblc_parent_done(struct nbl *parent, void *arg)
 {
 	struct nblc_parent_ctx *ctx = nbl_context_data(parent);
-	struct nblc_session *s = arg;
+	struct nblc_session *s = ctx->cfg->session;
 	struct nblc_session_pcpu *st;
 	unsigned long flags;
 	u64 ns = 0;
@@ -96,7 +97,6 @@ static void nblc_parent_done(struct nbl *parent, void *arg)
 	}
 	local_irq_restore(flags);
 	nblc_cfg_put(ctx->cfg);
-	nblc_session_put(s);
 }
 
 /*
@@ -320,7 +320,7 @@ static bool nblc_latency_sampled(struct nblc_session *s)
 }
 
 /*
- * A parent NBL borrowing @skb, holding @s and @cfg for its children, and
+ * A parent NBL borrowing @skb, holding @cfg for its children, and
  * completing into @s's statistics.
  */
 static struct nbl *nblc_parent(struct nblc_session *s, struct nblc_cfg *cfg,
@@ -344,8 +344,7 @@ static struct nbl *nblc_parent(struct nblc_session *s, struct nblc_cfg *cfg,
 	refcount_inc(&cfg->refs);
 	ctx->cfg = cfg;
 	ctx->sent = 0;
-	refcount_inc(&s->refs);
-	nbl_on_complete(parent, nblc_parent_done, s);
+	nbl_on_complete(parent, nblc_parent_done, NULL);
 	return parent;
 }
 
