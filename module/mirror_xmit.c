@@ -12,9 +12,9 @@
  * Per-CPU counters: the sending side runs with BHs off (nblc_mirror()),
  * where neither a task nor a softirq can interrupt it on its CPU and no
  * hardirq touches these counters, so it uses the __this_cpu_*() forms.
- * Completions may run in process context and keep this_cpu_*(), which no
- * softirq can interrupt either, or turn irqs off for a group of updates.
- * Drops, rare, use this_cpu_*() throughout.
+ * Completions do the same when they run with BHs off, as they usually do
+ * (a target's transmit path, a softirq); in a task they turn irqs off
+ * around their updates. Drops, rare, use this_cpu_*() throughout.
  */
 #include <linux/if_arp.h>
 #include <linux/log2.h>
@@ -68,13 +68,25 @@ static void nblc_count_sent(struct nblc_session *s, struct nblc_target *t,
 	}
 }
 
+/*
+ * Whether a completion runs with BHs off, where nothing else that touches
+ * these counters can interrupt it on this CPU (see the top of this file).
+ * Without PREEMPT_RT, which this file refuses, that also rules out
+ * preemption.
+ */
+static bool nblc_completion_bh_off(void)
+{
+	return softirq_count();
+}
+
 /* The last child of a mirrored packet is gone. */
 static void nblc_parent_done(struct nbl *parent, void *arg)
 {
 	struct nblc_parent_ctx *ctx = nbl_context_data(parent);
 	struct nblc_session *s = ctx->cfg->session;
+	bool bh_off = nblc_completion_bh_off();
 	struct nblc_session_pcpu *st;
-	unsigned long flags;
+	unsigned long flags = 0;
 	u64 ns = 0;
 
 	if (ctx->start)
@@ -82,11 +94,11 @@ static void nblc_parent_done(struct nbl *parent, void *arg)
 	if (ctx->sent)
 		atomic_sub(ctx->sent, &s->in_flight);
 	/*
-	 * Completions run wherever a child is freed: in a task, a softirq
-	 * can interrupt this update of the same counters on this CPU; with
-	 * irqs off nothing can, and that is allowed in any context.
+	 * In a task, a softirq can interrupt this update of the same
+	 * counters on this CPU; with irqs off nothing can.
 	 */
-	local_irq_save(flags);
+	if (!bh_off)
+		local_irq_save(flags);
 	st = this_cpu_ptr(s->stats);
 	st->completions++;
 	if (ctx->start) {
@@ -95,7 +107,8 @@ static void nblc_parent_done(struct nbl *parent, void *arg)
 		st->latency_hist[min_t(unsigned int, ns ? ilog2(ns) : 0,
 				       NBLC_LAT_BUCKETS - 1)]++;
 	}
-	local_irq_restore(flags);
+	if (!bh_off)
+		local_irq_restore(flags);
 	nblc_cfg_put(ctx->cfg);
 }
 
@@ -107,7 +120,10 @@ static void nblc_share_done(void *arg)
 {
 	struct nblc_target *t = arg;
 
-	this_cpu_dec(t->stats->in_flight);
+	if (nblc_completion_bh_off())
+		__this_cpu_dec(t->stats->in_flight);
+	else
+		this_cpu_dec(t->stats->in_flight);
 }
 
 /* The same, for a child with an NBL of its own. */
