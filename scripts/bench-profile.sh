@@ -21,7 +21,8 @@
 . "$(dirname "$0")/bench/lib.sh"
 
 tool=${1:-nblclone:share}
-command -v perf >/dev/null || die "perf is missing (apt-get install linux-perf)"
+nblc_setup
+command -v perf >/dev/null || die "perf is missing: scripts/setup.sh installs linux-perf"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 log=$NBLC_ROOT/build/bench-$KSERIES/e2e.log

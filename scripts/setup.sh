@@ -18,7 +18,7 @@ PKGS=(
 	linux-source-6.1 linux-headers-amd64 linux-image-amd64
 	# test VM, UML userland, tooling
 	qemu-system-x86 busybox-static iproute2 nftables
-	sparse gnuplot-nox dkms
+	sparse gnuplot-nox dkms linux-perf
 )
 
 missing=()
