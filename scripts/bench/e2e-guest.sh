@@ -55,7 +55,7 @@ e2e_setup() {
 
 	insmod "$BENCH_OBJ/module/nblclone.ko" || return 1
 	# For scripts/bench-profile.sh, which names the module's functions.
-	echo "NBLC_E2E_TEXT $(cat /sys/module/nblclone/sections/.text)"
+	echo "NBLC_TEXT nblclone $(cat /sys/module/nblclone/sections/.text)"
 	echo 1 >/proc/sys/net/ipv4/ip_forward
 	# No IPv6 on the devices: nothing but the mirrored frames on the targets.
 	echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6

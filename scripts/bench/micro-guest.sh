@@ -11,12 +11,15 @@ if ! insmod "$BENCH_OBJ/module/nblclone.ko"; then
 	echo "NBLC_BENCH_FAIL insmod nblclone.ko"
 	return
 fi
+# For scripts/bench-profile.sh, which names the modules' functions.
+echo "NBLC_TEXT nblclone $(cat /sys/module/nblclone/sections/.text)"
 echo "NBLC_BENCH_START $(cut -d' ' -f1 /proc/uptime)"
 # shellcheck disable=SC2046 # one word per parameter
 if ! insmod "$BENCH_OBJ/bench/nblclone_bench.ko" $(echo "$MICRO_PARAMS" | tr , ' '); then
 	echo "NBLC_BENCH_FAIL insmod nblclone_bench.ko"
 fi
 echo "NBLC_BENCH_END $(cut -d' ' -f1 /proc/uptime)"
+echo "NBLC_TEXT nblclone_bench $(cat /sys/module/nblclone_bench/sections/.text)"
 echo "NBLC_BENCH_RESULTS_BEGIN"
 cat /sys/kernel/debug/nblclone_bench/results
 echo "NBLC_BENCH_RESULTS_END"
