@@ -216,8 +216,11 @@ static void nbl_cache_put(struct nbl_pool *pool, struct nbl *nbl)
 /*
  * A zeroed NBL with one reference, for its owner. An original gets the
  * pool's pre-allocated context area; callers that make a clone take it
- * away, as NDIS gives clones no context. Only the headers are zeroed: the
- * context data and the share slots are written before they are read.
+ * away, as NDIS gives clones no context. Only the headers are set: the
+ * context data and the share slots are written before they are read. Field
+ * by field, not with a memset() of the struct, which costs more per packet
+ * (a rep stos on x86); nbs's lock is left as it is, as the NBL only ever
+ * uses the unlocked __skb_*() calls on it.
  */
 struct nbl *nbl_alloc(struct nbl_pool *pool, gfp_t gfp)
 {
@@ -233,10 +236,18 @@ struct nbl *nbl_alloc(struct nbl_pool *pool, gfp_t gfp)
 	if (unlikely(!nbl))
 		return NULL;
 
-	memset(nbl, 0, sizeof(*nbl));
 	nbl->pool = pool;
+	nbl->parent = NULL;
 	__skb_queue_head_init(&nbl->nbs);
 	atomic_set(&nbl->refs, 1);
+	atomic_set(&nbl->child_refs, 0);
+	nbl->nr_shares = 0;
+	nbl->flags = 0;
+	nbl->complete = NULL;
+	nbl->complete_arg = NULL;
+	nbl->ctx = NULL;
+	nbl->bytes_copied = 0;
+	nbl->page_refs = 0;
 	if (pool->params.ctx_size) {
 		struct nbl_context *ctx = (struct nbl_context *)(nbl + 1);
 
