@@ -16,8 +16,9 @@
  * until we are done: BHs are off (softirq_count(): we are in a softirq, or
  * a section with BHs disabled), which without PREEMPT_RT also disables
  * preemption, so neither a task nor a softirq can interrupt us on this
- * CPU; and no hardirq allocates, frees or counts NBLs. On PREEMPT_RT a
- * BH-off section can be preempted: never.
+ * CPU; and no hardirq allocates, frees or counts NBLs (the API's calls
+ * say "not hardirq"). On PREEMPT_RT a BH-off section can be preempted:
+ * never.
  */
 static inline bool nbl_bh_off(void)
 {
