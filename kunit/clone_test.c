@@ -5,6 +5,7 @@
  * parents complete; how misuse and allocation failures are handled.
  */
 #include <kunit/test.h>
+#include <linux/bottom_half.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
@@ -781,6 +782,77 @@ static void clone_shared_complete_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&parent_done), 1);
 }
 
+/*
+ * The mirror's data path with BHs off or on at each end: where the parent
+ * is made (a hook: BHs off, from the pool's per-CPU stack; a task: the
+ * slab) and where its last shared child is freed, which completes and
+ * releases it (a softirq: BHs off, to the stack; a task: the slab). An NBL
+ * may come from one and go back to the other; each is counted once.
+ */
+struct shared_bh_case {
+	const char *desc;
+	bool make_bh_off;
+	bool free_bh_off;
+};
+
+static const struct shared_bh_case shared_bh_cases[] = {
+	{ "made and freed with BHs off", true, true },
+	{ "made with BHs off, freed from a task", true, false },
+	{ "made from a task, freed with BHs off", false, true },
+	{ "made and freed from a task", false, false },
+};
+
+static void shared_bh_desc(const struct shared_bh_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(shared_bh, shared_bh_cases, shared_bh_desc);
+
+static void clone_shared_bh_test(struct kunit *test)
+{
+	const struct shared_bh_case *cc = test->param_value;
+	struct nbl_pool *pool = test->priv;
+	struct sk_buff *skb = nblt_make(test, NBLT_PAGED), *c[2];
+	atomic_t parent_done = ATOMIC_INIT(0), done = ATOMIC_INIT(0);
+	u64 allocated = STAT(pool, allocated), freed = STAT(pool, freed);
+	struct nbl *parent;
+	int round, i;
+
+	for (round = 0; round < 2; round++) {
+		if (cc->make_bh_off)
+			local_bh_disable();
+		parent = nbl_wrap(pool, skb, NBL_WRAP_BORROW, GFP_ATOMIC);
+		if (!IS_ERR(parent)) {
+			nbl_on_complete(parent, count_completion, &parent_done);
+			for (i = 0; i < ARRAY_SIZE(c); i++)
+				c[i] = nbl_clone_share(parent, count_share,
+						       &done, GFP_ATOMIC);
+			nbl_unborrow(parent);
+			nbl_free(parent);
+		}
+		if (cc->make_bh_off)
+			local_bh_enable();
+		KUNIT_ASSERT_FALSE(test, IS_ERR(parent));
+		KUNIT_ASSERT_FALSE(test, IS_ERR(c[0]));
+		KUNIT_ASSERT_FALSE(test, IS_ERR(c[1]));
+		KUNIT_EXPECT_EQ(test, STAT(pool, outstanding), 1);
+
+		kfree_skb(c[0]);
+		if (cc->free_bh_off)
+			local_bh_disable();
+		consume_skb(c[1]);
+		if (cc->free_bh_off)
+			local_bh_enable();
+		KUNIT_EXPECT_EQ(test, atomic_read(&done), 2 * (round + 1));
+		KUNIT_EXPECT_EQ(test, atomic_read(&parent_done), round + 1);
+		KUNIT_EXPECT_EQ(test, STAT(pool, allocated), allocated + round + 1);
+		KUNIT_EXPECT_EQ(test, STAT(pool, freed), freed + round + 1);
+		KUNIT_EXPECT_EQ(test, STAT(pool, outstanding), 0);
+	}
+	kfree_skb(skb);
+}
+
 /* Each misuse is refused with its errno, counted once, changes nothing. */
 static void clone_shared_misuse_test(struct kunit *test)
 {
@@ -899,6 +971,7 @@ static struct kunit_case clone_test_cases[] = {
 	KUNIT_CASE(clone_fault_test),
 	KUNIT_CASE_PARAM(clone_shared_test, all_shapes_gen_params),
 	KUNIT_CASE_PARAM(clone_shared_complete_test, complete_gen_params),
+	KUNIT_CASE_PARAM(clone_shared_bh_test, shared_bh_gen_params),
 	KUNIT_CASE(clone_shared_misuse_test),
 	KUNIT_CASE(clone_shared_fault_test),
 	{}

@@ -7,6 +7,7 @@
 #ifndef _NBLCLONE_COMPAT_H
 #define _NBLCLONE_COMPAT_H
 
+#include <linux/kasan.h>
 #include <linux/mm.h>
 #include <linux/skbuff.h>
 
@@ -34,6 +35,38 @@ static inline void skb_frag_fill_page_desc(skb_frag_t *frag, struct page *page,
 	skb_frag_off_set(frag, off);
 	skb_frag_size_set(frag, size);
 }
+#endif
+
+/*
+ * KASAN poisoning of the free objects a cache keeps (nbl_pool.c). The
+ * kernel's own calls for it, kasan_mempool_poison_object() and
+ * kasan_mempool_unpoison_object() in 6.12, kasan_poison_object_data() and
+ * kasan_unpoison_object_data() in 6.1, are not exported to modules.
+ * kasan_poison() is, in both, with the same prototype; it is declared in
+ * mm/kasan/kasan.h, which is not installed. Generic KASAN only: its shadow
+ * byte 0xFB (KASAN_SLAB_FREE) makes an access a use-after-free report, 0
+ * makes the memory accessible again. Sizes are rounded up to its 8-byte
+ * granule, within the object's slab slot.
+ */
+#ifdef CONFIG_KASAN_GENERIC
+void kasan_poison(const void *addr, size_t size, u8 value, bool init);
+
+#define NBL_KASAN_GRANULE	BIT(KASAN_SHADOW_SCALE_SHIFT)
+#define NBL_KASAN_SLAB_FREE	0xFB
+
+static inline void nbl_kasan_poison(void *obj, unsigned int size)
+{
+	kasan_poison(obj, round_up(size, NBL_KASAN_GRANULE),
+		     NBL_KASAN_SLAB_FREE, false);
+}
+
+static inline void nbl_kasan_unpoison(void *obj, unsigned int size)
+{
+	kasan_poison(obj, round_up(size, NBL_KASAN_GRANULE), 0, false);
+}
+#else
+static inline void nbl_kasan_poison(void *obj, unsigned int size) {}
+static inline void nbl_kasan_unpoison(void *obj, unsigned int size) {}
 #endif
 
 #define NBL_MAX_SKB_FRAGS	((int)MAX_SKB_FRAGS)

@@ -204,7 +204,9 @@ void nbl_abort_child(struct nbl *child)
  * never freed by the NBL, whose owner must let go of it with nbl_unborrow()
  * before the borrow ends: the hook case, where the original packet goes on.
  *
- * Context: any context, as @gfp allows.
+ * Context: any context but hardirq (like nbl_free()), as @gfp allows: with
+ * BHs off the pool's per-CPU stack and counters are updated without
+ * irq-safe operations, which a hardirq on this CPU could interrupt.
  * Return: the NBL with one reference, its owner's; or an ERR_PTR():
  * -EINVAL for bad arguments, -ENOMEM. On error the skbs are the caller's.
  */

@@ -12,10 +12,36 @@
 #include "nbl_fault.h"
 
 /*
+ * Whether nothing else can run on this CPU's per-CPU data of the library
+ * until we are done: BHs are off (softirq_count(): we are in a softirq, or
+ * a section with BHs disabled), which without PREEMPT_RT also disables
+ * preemption, so neither a task nor a softirq can interrupt us on this
+ * CPU; and no hardirq allocates, frees or counts NBLs (the API's calls
+ * say "not hardirq"). On PREEMPT_RT a BH-off section can be preempted:
+ * never.
+ */
+static inline bool nbl_bh_off(void)
+{
+	return !IS_ENABLED(CONFIG_PREEMPT_RT) && softirq_count();
+}
+
+/* NBL objects a CPU keeps for its pool (nbl_pool.c), at most this many. */
+#define NBL_POOL_CACHE		64
+
+/*
+ * A CPU's cache of free NBL objects, a stack: only touched on its CPU while
+ * nbl_bh_off(), or by nbl_pool_destroy() once nothing else can touch it.
+ */
+struct nbl_pool_cache {
+	unsigned int count;
+	void *objs[NBL_POOL_CACHE];
+};
+
+/*
  * A pool's counters, per CPU: written only on the owning CPU, with
  * this_cpu_*() or nbl_pool_count(), read by summing all CPUs
  * (nbl_pool_stats()). No atomics on the fast path; a sum taken while NBLs
- * are in motion is a snapshot, exact at a quiescent point.
+ * are in motion is a snapshot, exact at a quiescent point. And its cache.
  */
 struct nbl_pool_pcpu {
 	unsigned long allocated;
@@ -30,20 +56,19 @@ struct nbl_pool_pcpu {
 	unsigned long fallback_unreadable;
 	unsigned long page_refs_taken;
 	unsigned long page_refs_dropped;
+	struct nbl_pool_cache cache;
 };
 
 /*
  * Add to one of a pool's per-CPU counters on the per-packet path.
  * this_cpu_add() is irq-safe, which where per-CPU operations are generic
  * (UML, and others) means saving and restoring the irq state around it.
- * With BHs off (softirq_count(); without PREEMPT_RT that also disables
- * preemption) neither a task nor a softirq can interrupt us on this CPU,
- * and no hardirq touches a pool's counters: the plain form is enough.
+ * When nbl_bh_off(), the plain form is enough.
  */
 static inline void nbl_pool_count(unsigned long __percpu *counter,
 				  unsigned long n)
 {
-	if (!IS_ENABLED(CONFIG_PREEMPT_RT) && softirq_count())
+	if (nbl_bh_off())
 		__this_cpu_add(*counter, n);
 	else
 		this_cpu_add(*counter, n);
@@ -52,6 +77,7 @@ static inline void nbl_pool_count(unsigned long __percpu *counter,
 struct nbl_pool {
 	struct kmem_cache *cache;
 	struct nbl_pool_pcpu __percpu *pcpu;
+	unsigned int obj_size;
 	struct nbl_pool_params params;
 	char name[NBL_POOL_NAME_LEN];
 };

@@ -58,13 +58,11 @@ int nbl_owner_set(struct sk_buff *skb, void *owner)
 	/*
 	 * Only the owning CPU fills a slot, so neither a softirq nor another
 	 * task may run on this CPU between our look at a slot and our store
-	 * to it. Already true when softirq_count() is set: we are in a
-	 * softirq, or BHs are off, which without PREEMPT_RT also disables
-	 * preemption. Data paths call us like that, once per child, and skip
-	 * the BH toggle. Hardirqs never call us. On PREEMPT_RT a BH-off
-	 * section can be preempted: toggle always.
+	 * to it. Already true when nbl_bh_off(): data paths call us like
+	 * that, once per child, and skip the BH toggle. Hardirqs never call
+	 * us.
 	 */
-	bool bh_on = IS_ENABLED(CONFIG_PREEMPT_RT) || !softirq_count();
+	bool bh_on = !nbl_bh_off();
 	struct nbl_owner_table *t;
 	int i, err = -ENOSPC;
 
