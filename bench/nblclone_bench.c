@@ -22,7 +22,8 @@
  * descheduled UML does not move it. Runs of the methods are interleaved.
  * Then the allocations per packet are counted in a separate, untimed pass:
  * slab objects (kmem_cache_alloc) and kmalloc()s through their exported
- * tracepoints, by call site, and NBLs through the pool's counters.
+ * tracepoints, probed during that pass only, by call site, and NBLs through
+ * the pool's counters.
  *
  * Results are text lines in debugfs nblclone_bench/results (see
  * bench_emit_*()). Write anything to nblclone_bench/run to run again.
@@ -486,15 +487,21 @@ static void bench_probe_kmalloc(void *data, unsigned long call_site,
 	bench_alloc_seen(call_site, false);
 }
 
-static void bench_probes_register(void)
+/*
+ * A registered probe costs every allocation a call, whether it counts or
+ * not: the probes are registered for the counting passes only, never while
+ * a run is timed.
+ */
+static bool bench_probes_register(void)
 {
 	if (register_trace_kmem_cache_alloc(bench_probe_slab, NULL))
-		return;
+		return false;
 	if (register_trace_kmalloc(bench_probe_kmalloc, NULL)) {
 		unregister_trace_kmem_cache_alloc(bench_probe_slab, NULL);
-		return;
+		return false;
 	}
 	bench_probes = true;
+	return true;
 }
 
 static void bench_probes_unregister(void)
@@ -610,9 +617,12 @@ static void bench_case(struct bench *b, enum bench_shape shape,
 		bench_emit("%u,%u\n", runs, iters);
 	}
 
-	for (m = 0; m < BM_NR && !err; m++)
-		if (methods & BIT(m))
-			err = bench_count_allocs(b, m, shape, bytes);
+	if (alloc_iters && !err && bench_probes_register()) {
+		for (m = 0; m < BM_NR && !err; m++)
+			if (methods & BIT(m))
+				err = bench_count_allocs(b, m, shape, bytes);
+		bench_probes_unregister();
+	}
 
 	if (err) {
 		bench_emit("error,%s,%u,%u,%d\n", bench_shape_names[shape],
@@ -684,11 +694,11 @@ static int bench_all(void)
 		   runs, iters, warmup);
 	bench_emit("info,batch_ns,%u\ninfo,alloc_iters,%u\n", batch_ns,
 		   alloc_iters);
-	bench_probes_register();
-	bench_emit("info,alloc_counting,%s\n", bench_probes ? "tracepoints" : "unavailable");
+	bench_emit("info,alloc_counting,%s\n",
+		   bench_probes_register() ? "tracepoints" : "unavailable");
+	bench_probes_unregister();
 
 	bench_cases(b);
-	bench_probes_unregister();
 
 	if (b->parents_done != b->parents_made ||
 	    b->children_done != b->children_made) {

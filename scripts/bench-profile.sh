@@ -101,7 +101,7 @@ mkdir -p "$BENCH_RESULTS"
 out=$BENCH_RESULTS/bench-profile-${tool//:/-}.txt
 {
 	echo "# scripts/bench-profile.sh $tool: $what, $(date -u '+%Y-%m-%d %H:%M UTC'), $(git -C "$NBLC_ROOT" describe --always --dirty --tags)"
-	grep -a '^NBLC_E2E_RUN' "$log" | sed 's/^/# /'
+	{ grep -a '^NBLC_E2E_RUN' "$log" || true; } | sed 's/^/# /'
 	perf script -i "$work/perf.data" -F ip,sym 2>/dev/null |
 		python3 "$BENCH_DIR/profile.py" "${modules[@]}"
 } >"$out"
