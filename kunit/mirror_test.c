@@ -429,7 +429,8 @@ static void mt_purge_caps(struct mt_fixture *f)
 	int i;
 
 	for (i = 0; i < MT_NR_CAPS; i++)
-		skb_queue_purge(nblt_capdev_queue(f->cap[i]));
+		if (f->cap[i])
+			skb_queue_purge(nblt_capdev_queue(f->cap[i]));
 }
 
 /* The delivered original @skb is the one sent, as it was sent. */
@@ -1006,6 +1007,66 @@ static void mirror_del_in_flight_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mt_pool_stats().outstanding, base);
 }
 
+/*
+ * A target's device unregistered while one of its children is still held
+ * (as a driver's ring would hold it): the target leaves the session, and
+ * the child completes later into its counters, which the packet's config
+ * keeps alive past a grace period (KASAN would see the use after free).
+ */
+static void mirror_target_unregister_in_flight_test(struct kunit *test)
+{
+	struct mt_fixture *f = test->priv;
+	const struct mt_cfg cfg = { .dir = NBLC_DIR_EGRESS, .mode = NBLC_MODE_SHARE };
+	struct sk_buff *held;
+
+	mt_configure(test, f->s, &cfg);
+	mt_send_one(test, f, MT_LINEAR, NBLC_DIR_EGRESS);
+	mt_expect_caps(test, f, 1);
+	held = skb_dequeue(nblt_capdev_queue(f->cap[0]));
+	KUNIT_ASSERT_NOT_NULL(test, held);
+	nblt_capdev_destroy(f->cap[0]);
+	f->cap[0] = NULL;
+	rcu_barrier();
+	mt_purge_caps(f);
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), MT_NR_CAPS);
+	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 0);
+
+	kfree_skb(held);
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
+	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 1);
+}
+
+/*
+ * A child dropped after it took the packet's last room in the in-flight
+ * budget gives it back, to the next target: with room for one child, the
+ * first target refuses the frame (MTU), the second gets it, the third is
+ * over the budget.
+ */
+static void mirror_in_flight_give_back_test(struct kunit *test)
+{
+	struct mt_fixture *f = test->priv;
+	const struct mt_cfg cfg = {
+		.dir = NBLC_DIR_INGRESS, .mode = NBLC_MODE_SHARE,
+		.max_in_flight = 1,
+	};
+	int err;
+
+	mt_configure(test, f->s, &cfg);
+	rtnl_lock();
+	err = dev_set_mtu(f->cap[0], ETH_DATA_LEN);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+
+	mt_send_one(test, f, MT_NONE, NBLC_DIR_INGRESS);
+	KUNIT_EXPECT_EQ(test, mt_drops(test, f->s, f->cap[0], NBLC_DROP_MTU), 1);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(nblt_capdev_queue(f->cap[1])), 1);
+	KUNIT_EXPECT_EQ(test, mt_drops(test, f->s, f->cap[2],
+				       NBLC_DROP_IN_FLIGHT), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 1);
+	mt_purge_caps(f);
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
+}
+
 /* A target that is down gets nothing, counted as drop_down; up, it does. */
 static void mirror_target_down_test(struct kunit *test)
 {
@@ -1187,6 +1248,8 @@ static struct kunit_case mirror_test_cases[] = {
 	KUNIT_CASE(mirror_max_in_flight_test),
 	KUNIT_CASE(mirror_latency_sample_test),
 	KUNIT_CASE(mirror_del_in_flight_test),
+	KUNIT_CASE(mirror_target_unregister_in_flight_test),
+	KUNIT_CASE(mirror_in_flight_give_back_test),
 	KUNIT_CASE(mirror_target_down_test),
 	KUNIT_CASE(mirror_target_mtu_test),
 	KUNIT_CASE_PARAM(mirror_fault_test, mt_fault_gen_params),

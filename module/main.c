@@ -42,7 +42,7 @@ EXPORT_SYMBOL_IF_KUNIT(nblc_pool);
  * target.
  */
 static const struct nbl_pool_params nblc_pool_params = {
-	.ctx_size = ALIGN(sizeof(struct nblc_parent_ctx), 8),
+	.ctx_size = NBLC_PARENT_CTX_SIZE,
 	.shares = NBLC_MAX_TARGETS,
 };
 

@@ -48,7 +48,6 @@ EXPORT_SYMBOL_IF_KUNIT(nblc_session_find);
 static void nblc_session_free_rcu(struct rcu_head *rcu)
 {
 	struct nblc_session *s = container_of(rcu, struct nblc_session, rcu);
-
 	struct nblc_cfg *cfg = rcu_dereference_protected(s->cfg, true);
 
 	/* A session that was never removed still has its config. */
@@ -127,10 +126,13 @@ struct nblc_cfg *nblc_cfg_edit(struct nblc_session *s)
 	struct nblc_cfg *cfg;
 	unsigned int i;
 
-	cfg = kmemdup(rtnl_dereference(s->cfg), sizeof(*cfg), GFP_KERNEL);
+	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
 	if (!cfg)
 		return NULL;
+	/* Not its lifetime, which other CPUs change under us. */
+	memcpy(cfg, rtnl_dereference(s->cfg), offsetof(struct nblc_cfg, refs));
 	refcount_set(&cfg->refs, 1);
+	cfg->session = s;
 	cfg->retired = false;
 	cfg->nr_held = cfg->nr_targets;
 	for (i = 0; i < cfg->nr_held; i++)
@@ -178,9 +180,9 @@ EXPORT_SYMBOL_IF_KUNIT(nblc_cfg_publish);
 
 /*
  * Let go of targets that no packet can still be sending to (they have left
- * every published config, a grace period ago): drop the device and the
- * statistics directory. The configs of packets in flight keep the rest
- * alive.
+ * the published config, or were taken out of it in place with the session
+ * disabled, a grace period ago): drop the device and the statistics
+ * directory. The configs of packets in flight keep the rest alive.
  */
 static void nblc_targets_release(struct nblc_target **targets, unsigned int n)
 {
@@ -214,7 +216,11 @@ static void nblc_session_remove(struct nblc_session *s)
 	nblc_targets_release(cfg->targets, cfg->nr_targets);
 	kobject_put(s->target_dir);
 	kobject_del(&s->kobj);
-	/* Nothing reads it any more but the packets still holding it. */
+	/*
+	 * Nothing reads it any more but the packets still holding it: the
+	 * hooks are gone (synchronized above), and kobject_del() waited for
+	 * the sysfs readers. No grace period is needed.
+	 */
 	RCU_INIT_POINTER(s->cfg, NULL);
 	nblc_cfg_retire(s, cfg);
 	nblc_cfg_put(cfg);
@@ -470,7 +476,6 @@ static struct nblc_target *nblc_target_alloc(struct nblc_session *s,
 		kfree(t);
 		return NULL;
 	}
-	t->session = s;
 	refcount_set(&t->refs, 1);
 	strscpy(t->name, dev->name, sizeof(t->name));
 	atomic_inc(&nblc_objects);

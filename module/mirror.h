@@ -17,7 +17,9 @@
  * is no longer its own (replaced, or the session removed) and still held.
  * A target is freed when it has left the session and every config that
  * had it is gone. Sessions and targets are freed after an RCU grace
- * period, since the data path may still see them through an old config.
+ * period: a completion drops its config's last reference inside an RCU
+ * read-side section (nbl_nb_destructor()), and module unload waits for
+ * both with rcu_barrier() before the code that section runs can go.
  */
 #ifndef _NBLCLONE_MIRROR_H
 #define _NBLCLONE_MIRROR_H
@@ -80,7 +82,8 @@ struct nblc_filter {
 
 /*
  * Counters of children sent to a target (and, summed, of a session), per
- * CPU: written with this_cpu_*() only, read by summing the CPUs.
+ * CPU: written on their CPU only (see mirror_xmit.c), read by summing the
+ * CPUs.
  * @in_flight goes up on the CPU that sent a child and down on the one that
  * freed it: only the sum means something.
  */
@@ -111,8 +114,6 @@ struct nblc_session;
 /**
  * struct nblc_target - a device a session's children are sent to
  * @kobj: its statistics directory, sessions/NAME/target/DEV; holds a ref
- * @session: the session it belongs to; outlives the target's children,
- *	since their parents hold the session
  * @dev: the device; held (@tracker) while the target is in the session's
  *	config, NULL after (RTNL)
  * @tracker: the reference on @dev
@@ -125,7 +126,6 @@ struct nblc_session;
  */
 struct nblc_target {
 	struct kobject kobj;
-	struct nblc_session *session;
 	struct net_device *dev;
 	netdevice_tracker tracker;
 	refcount_t refs;
@@ -136,11 +136,6 @@ struct nblc_target {
 
 /**
  * struct nblc_cfg - what the data path of a session does, as one snapshot
- * @refs: one while it is the session's config or being edited, one for
- *	each mirrored packet whose children are in flight
- * @rcu: drops the session's reference once no hook can still be taking one
- * @session: the session it configures; held once @retired
- * @retired: no longer the session's config
  * @enabled: whether the hooks mirror anything
  * @direction: an enum nblc_direction
  * @mode: an enum nblc_mode
@@ -153,14 +148,21 @@ struct nblc_target {
  * @nr_held: entries of @targets it holds a reference on: @nr_targets, and
  *	past them any target taken out in place (nblc_session_netdev_gone())
  * @targets: the targets
+ * @refs: one while it is the session's config or being edited (until a
+ *	grace period after it is replaced, or until its session is removed),
+ *	one for each mirrored packet whose children are in flight; on a
+ *	cache line of its own, as every CPU writes it per packet
+ * @rcu: drops the session's reference once no hook or sysfs reader can
+ *	still see the config
+ * @session: the session it configures; held once @retired
+ * @retired: no longer the session's config
  *
- * Never changed once published: a change publishes a new one.
+ * What the data path reads comes first, up to @refs, and is never changed
+ * once published but by the out-of-memory path of a device's removal,
+ * with the session disabled and the hooks synchronized: a change
+ * publishes a new one. The rest is its lifetime.
  */
 struct nblc_cfg {
-	refcount_t refs;
-	struct rcu_head rcu;
-	struct nblc_session *session;
-	bool retired;
 	bool enabled;
 	u8 direction;
 	u8 mode;
@@ -172,6 +174,10 @@ struct nblc_cfg {
 	unsigned int nr_targets;
 	unsigned int nr_held;
 	struct nblc_target *targets[NBLC_MAX_TARGETS];
+	refcount_t refs ____cacheline_aligned_in_smp;
+	struct rcu_head rcu;
+	struct nblc_session *session;
+	bool retired;
 };
 
 /**
@@ -186,6 +192,9 @@ struct nblc_parent_ctx {
 	struct nblc_cfg *cfg;
 	unsigned int sent;
 };
+
+/* Its size in a pool's context area, which comes in multiples of 8. */
+#define NBLC_PARENT_CTX_SIZE	ALIGN(sizeof(struct nblc_parent_ctx), 8)
 
 /**
  * struct nblc_session - a mirror session

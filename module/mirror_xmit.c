@@ -6,8 +6,8 @@
  * skbs are freed or orphaned, so completions touch only refcounted objects
  * and per-CPU counters. What a packet's children need is held once per
  * packet, by its parent, which completes after them: the config, which
- * holds its targets and its session. A child costs no atomic operation of
- * its own.
+ * holds its targets and its session. A share-mode child costs no atomic
+ * operation of its own.
  *
  * Per-CPU counters: the sending side runs with BHs off (nblc_mirror()),
  * where neither a task nor a softirq can interrupt it on its CPU and no
@@ -243,7 +243,9 @@ static struct sk_buff *nblc_new_child(struct nbl *parent, unsigned int flags,
  * Make, prepare and send the child of @parent for target @t, if the
  * packet's @room in the session's in-flight budget allows. Returns whether
  * it was sent, with its bytes in @len (a frame can have none past its MAC
- * header); a dropped child is counted here, and gives its room back.
+ * header). A sent child keeps its reservation until the packet completes;
+ * a dropped one is counted here and gives it back at once, and its room,
+ * if it had taken any, to the packet's next target.
  */
 static bool nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
 			    struct nblc_target *t, struct nbl *parent,
@@ -267,32 +269,33 @@ static bool nblc_send_child(struct nblc_session *s, const struct nblc_cfg *cfg,
 	flags = nblc_child_flags(cfg, nbl_first_nb(parent), mac_len);
 	c = nblc_new_child(parent, flags, t, &copied);
 	if (!c)
-		goto drop_in_flight;
+		goto drop_room;
 
 	if (!nblc_child_prepare(cfg, c, mac_len, dev))
-		goto drop;
+		goto drop_room;
 	if (!is_skb_forwardable(dev, c)) {
 		/* It also fails for a target that went down just now. */
 		why = READ_ONCE(dev->flags) & IFF_UP ? NBLC_DROP_MTU :
 						       NBLC_DROP_DOWN;
 		kfree_skb(c);
-		goto drop;
+		goto drop_room;
 	}
 	*len = c->len;
 	why = NBLC_DROP_XMIT;
 	if (nbl_fault_fail(&nblc_fault_xmit)) {
 		kfree_skb(c);
-		goto drop;
+		goto drop_room;
 	}
 	err = dev_queue_xmit(c);
 	if (net_xmit_eval(err))
-		goto drop;
+		goto drop_room;
 	nblc_count_sent(s, t, *len, copied);
 	return true;
 
-drop_in_flight:
+drop_room:
 	(*room)++;
 drop:
+	atomic_dec(&s->in_flight);
 	nblc_tx_count_drop(s, t, why);
 	return false;
 }
@@ -349,14 +352,17 @@ static struct nbl *nblc_parent(struct nblc_session *s, struct nblc_cfg *cfg,
 	if (IS_ERR(parent))
 		return NULL;
 	/* In the pool's pre-allocated context area. */
-	ctx = nbl_context_alloc(parent, sizeof(*ctx));
+	ctx = nbl_context_alloc(parent, NBLC_PARENT_CTX_SIZE);
 	if (IS_ERR(ctx)) {
 		nbl_unborrow(parent);
 		nbl_free(parent);
 		return NULL;
 	}
 	ctx->start = nblc_latency_sampled(s) ? ktime_get_ns() : 0;
-	/* Under RCU: a replaced config is retired a grace period later. */
+	/*
+	 * Under RCU: the session lets go of a replaced config a grace period
+	 * later, of its last one once the hooks are gone.
+	 */
 	refcount_inc(&cfg->refs);
 	ctx->cfg = cfg;
 	ctx->sent = 0;
@@ -365,9 +371,11 @@ static struct nbl *nblc_parent(struct nblc_session *s, struct nblc_cfg *cfg,
 }
 
 /*
- * Reserve @n children in the session's in-flight budget; returns how many
- * fit. What the packet does not send is given back by nblc_fan_out(), the
- * rest when it completes.
+ * Reserve @n children in the session's in-flight budget, one per target,
+ * before the first is made; returns how many fit. A child that is not sent
+ * gives its reservation back at once, the others go when the packet
+ * completes. Near the cap, another CPU may find room still reserved for
+ * children this one is about to make.
  */
 static unsigned int nblc_in_flight_room(struct nblc_session *s,
 					const struct nblc_cfg *cfg,
@@ -412,8 +420,6 @@ static void nblc_fan_out(struct nblc_session *s, struct nblc_cfg *cfg,
 	/* Until the parent is let go of, it cannot complete. */
 	ctx = nbl_context_data(parent);
 	ctx->sent = packets;
-	if (packets < cfg->nr_targets)
-		atomic_sub(cfg->nr_targets - packets, &s->in_flight);
 	if (packets) {
 		__this_cpu_add(s->stats->tx.packets, packets);
 		__this_cpu_add(s->stats->tx.bytes, bytes);
