@@ -435,17 +435,24 @@ static void nblc_fan_out(struct nblc_session *s, struct nblc_cfg *cfg,
  * @s: the session
  * @skb: the packet, which goes on unchanged whatever happens here
  *
- * Context: a netfilter hook: RCU read side, BH usually disabled.
+ * Context: a netfilter hook: RCU read side, BHs off (at ingress, the
+ * receive softirq or a BH-disabled caller of netif_receive_skb(); at
+ * egress, __dev_queue_xmit()'s rcu_read_lock_bh()).
  */
 void nblc_mirror(struct nblc_session *s, struct sk_buff *skb)
 {
 	struct nblc_cfg *cfg = rcu_dereference(s->cfg);
+	bool bh_on;
 
 	/* Our own children are never mirrored again: no loops through us. */
 	if (!READ_ONCE(cfg->enabled) || nbl_nb_is_clone(skb))
 		return;
-	local_bh_disable();
+	/* Both hooks run with BHs off; the data path needs them off. */
+	bh_on = !softirq_count();
+	if (bh_on)
+		local_bh_disable();
 	if (nblc_selected(s, cfg, skb) && cfg->nr_targets)
 		nblc_fan_out(s, cfg, skb);
-	local_bh_enable();
+	if (bh_on)
+		local_bh_enable();
 }
