@@ -69,12 +69,11 @@ static void nblc_count_sent(struct nblc_session *s, struct nblc_target *t,
 }
 
 /*
- * Whether a completion runs with BHs off, where nothing else that touches
- * these counters can interrupt it on this CPU (see the top of this file).
- * Without PREEMPT_RT, which this file refuses, that also rules out
- * preemption.
+ * Whether BHs are off, where nothing else that touches these counters can
+ * interrupt us on this CPU (see the top of this file). Without PREEMPT_RT,
+ * which this file refuses, that also rules out preemption.
  */
-static bool nblc_completion_bh_off(void)
+static bool nblc_bh_off(void)
 {
 	return softirq_count();
 }
@@ -84,7 +83,7 @@ static void nblc_parent_done(struct nbl *parent, void *arg)
 {
 	struct nblc_parent_ctx *ctx = nbl_context_data(parent);
 	struct nblc_session *s = ctx->cfg->session;
-	bool bh_off = nblc_completion_bh_off();
+	bool bh_off = nblc_bh_off();
 	struct nblc_session_pcpu *st;
 	unsigned long flags = 0;
 	u64 ns = 0;
@@ -120,7 +119,7 @@ static void nblc_share_done(void *arg)
 {
 	struct nblc_target *t = arg;
 
-	if (nblc_completion_bh_off())
+	if (nblc_bh_off())
 		__this_cpu_dec(t->stats->in_flight);
 	else
 		this_cpu_dec(t->stats->in_flight);
@@ -448,7 +447,7 @@ void nblc_mirror(struct nblc_session *s, struct sk_buff *skb)
 	if (!READ_ONCE(cfg->enabled) || nbl_nb_is_clone(skb))
 		return;
 	/* Both hooks run with BHs off; the data path needs them off. */
-	bh_on = !softirq_count();
+	bh_on = !nblc_bh_off();
 	if (bh_on)
 		local_bh_disable();
 	if (nblc_selected(s, cfg, skb) && cfg->nr_targets)
