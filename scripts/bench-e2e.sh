@@ -5,7 +5,9 @@
 # packet is mirrored to 1, 2, 4 or 8 dummy targets by nblclone (each mode),
 # by tc (matchall, one `action mirred egress mirror dev X` per target), by
 # nftables `dup to` in the netdev family and in the ip family; plus no
-# mirroring. All in one boot, runs interleaved (scripts/bench/e2e-guest.sh).
+# mirroring, and the floor: the same fan-out at the same hook with nothing
+# tracked (bench/nblclone_floor.c), which shows what nblclone's tracking
+# costs. All in one boot, runs interleaved (scripts/bench/e2e-guest.sh).
 #
 #   scripts/bench-e2e.sh              all tools and modes, 64, 1500 and 9000
 #                                     bytes, 1/2/4/8 targets, 7 runs of
@@ -31,7 +33,7 @@
 
 bench_args "$@"
 
-peers="tc_mirred nft_netdev_dup nft_ip_dup"
+peers="tc_mirred nft_netdev_dup nft_ip_dup clone_floor"
 if [ $quick = 1 ]; then
 	tools="none nblclone:share $peers"
 	targets="1 4"

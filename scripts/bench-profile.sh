@@ -7,7 +7,8 @@
 #   scripts/bench-profile.sh [TOOL]     an end-to-end run of TOOL
 #                                       (scripts/bench-e2e.sh): nblclone:share
 #                                       (default), tc_mirred, nft_netdev_dup,
-#                                       nft_ip_dup, none; one run of 3 bursts
+#                                       nft_ip_dup, clone_floor, none; one
+#                                       run of 3 bursts
 #                                       of 1,000,000 packets
 #   scripts/bench-profile.sh micro:METHOD
 #                                       a micro benchmark cell
@@ -41,7 +42,9 @@ uml_kernel_pid() {
 	local p q
 
 	for p in $(pgrep -x linux); do
-		[ "$(ps -o comm= -p "$(ps -o ppid= -p "$p")")" = timeout ] || continue
+		# ps pads a short pid with spaces, which -p refuses.
+		q=$(ps -o ppid= -p "$p" | tr -d ' ')
+		[ "$(ps -o comm= -p "$q")" = timeout ] || continue
 		q=$p
 		while [ "$q" -gt 1 ]; do
 			q=$(ps -o ppid= -p "$q" | tr -d ' ')

@@ -16,6 +16,8 @@
 # Settings (from the host script):
 #   BENCH_OBJ    the module build tree
 #   E2E_TOOLS    none nblclone:MODE tc_mirred nft_netdev_dup nft_ip_dup
+#                clone_floor (nblclone_floor.ko: the same fan-out with
+#                nothing tracked)
 #   E2E_SIZES    pktgen pkt_size values (frame bytes)
 #   E2E_TARGETS  target counts, at most 8
 #   E2E_REPS     runs of each tool and case; the tool order rotates
@@ -47,6 +49,7 @@ e2e_src() {
 	tc_mirred) echo s_tc ;;
 	nft_netdev_dup) echo s_nftn ;;
 	nft_ip_dup) echo s_nfti ;;
+	clone_floor) echo s_floor ;;
 	esac
 }
 
@@ -89,6 +92,11 @@ e2e_setup() {
 			;;
 		tc_mirred)
 			$TC qdisc add dev s_tc ingress || return 1
+			;;
+		clone_floor)
+			insmod "$BENCH_OBJ/bench/nblclone_floor.ko" src=s_floor \
+				targets=t0,t1,t2,t3,t4,t5,t6,t7 || return 1
+			echo "NBLC_TEXT nblclone_floor $(cat /sys/module/nblclone_floor/sections/.text)"
 			;;
 		esac
 	done
@@ -144,6 +152,9 @@ e2e_configure() {
 				echo "}"
 			} >/tmp/nftn.nft
 			$NFT -f /tmp/nftn.nft || return 1
+			;;
+		clone_floor)
+			echo "$n" >/sys/module/nblclone_floor/parameters/fanout || return 1
 			;;
 		nft_ip_dup)
 			{
@@ -203,6 +214,7 @@ e2e_run() {
 	none) n=0 ;;
 	nblclone:*) mode=${tool#nblclone:} ;;
 	tc_mirred) mode=mirror ;;
+	clone_floor) ;;
 	*) mode=dup ;;
 	esac
 	dev=$(e2e_src "$tool")

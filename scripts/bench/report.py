@@ -33,7 +33,9 @@ E2E_VS = [('tc_mirred', 'mirror', 1.0), ('nft_netdev_dup', 'dup', 1.3),
 E2E_TOOLS = [('none', '-'), ('nblclone', 'share'), ('nblclone', 'own'),
              ('nblclone', 'pskb_copy'), ('nblclone', 'copy'),
              ('tc_mirred', 'mirror'), ('nft_netdev_dup', 'dup'),
-             ('nft_ip_dup', 'dup')]
+             ('nft_ip_dup', 'dup'), ('clone_floor', '-')]
+# Not one of the issue's tools: in the tables, not in bench-e2e.csv.
+E2E_FLOOR = ('clone_floor', '-')
 
 
 def read_csv(path):
@@ -294,6 +296,34 @@ class Micro:
         print(text)
 
 
+def e2e_floor(med, sizes, targets):
+    """What tracking costs: nblclone share and tc against the floor."""
+    if not any(k[:2] == E2E_FLOOR for k in med):
+        return []
+    md = ['### Against the floor: the same fan-out with nothing tracked', '',
+          '`clone_floor` (bench/nblclone_floor.c) sends an `skb_clone()` of '
+          'each packet to each target from a netdev ingress hook, prepared '
+          'as nblclone prepares a child, and tracks nothing: no parent, no '
+          'completion, no statistics. nblclone minus the floor is what '
+          'nblclone adds to the same fan-out per source packet: its '
+          'session\'s filter and counters, the parent NBL and each child\'s '
+          'completion. tc minus the floor is what tc\'s classifier and '
+          'actions add: the most nblclone can add and still keep up with tc.', '',
+          '| bytes | targets | floor ns | nblclone share ns | share - floor '
+          '| tc mirred ns | tc - floor |',
+          '|---:|---:|---:|---:|---:|---:|---:|']
+    for size in sizes:
+        for n in targets:
+            f = med.get(E2E_FLOOR + (size, n))
+            s = med.get(('nblclone', 'share', size, n))
+            t = med.get(('tc_mirred', 'mirror', size, n))
+            if not f or not s or not t:
+                continue
+            md.append(f'| {size} | {n} | {f[1]:.0f} | {s[1]:.0f} | '
+                      f'{s[1] - f[1]:+.0f} | {t[1]:.0f} | {t[1] - f[1]:+.0f} |')
+    return md + ['']
+
+
 def e2e(out):
     runs = read_csv(os.path.join(out, 'bench-e2e-runs.csv'))
     groups = {}
@@ -313,6 +343,8 @@ def e2e(out):
         for (tool, mode, size, n), v in sorted(
                 med.items(), key=lambda kv: (kv[0][2], kv[0][3],
                                              E2E_TOOLS.index(kv[0][:2]))):
+            if (tool, mode) == E2E_FLOOR:
+                continue
             f.write(f'{tool},{mode},{size},{n},{v[0]:.0f},{v[1]:.1f}\n')
 
     sizes = sorted({k[2] for k in med})
@@ -375,6 +407,7 @@ def e2e(out):
                       f'{p[0] / 1e6:.2f} Mpps) | {r:.2f} | >= {bound} | '
                       f'{verdict(r >= bound)} |')
     md.append('')
+    md += e2e_floor(med, sizes, targets)
     short = sum(v[5] for v in med.values())
     md.append('Every run was checked: the targets together sent packets x '
               'targets frames. ' +
