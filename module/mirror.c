@@ -7,6 +7,7 @@
 #include <linux/if_arp.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
 #include <kunit/visibility.h>
@@ -14,6 +15,11 @@
 #include "mirror.h"
 
 static LIST_HEAD(nblc_sessions);		/* RTNL */
+/*
+ * A rename rewrites a target's name in place, while sysfs readers hold
+ * only RCU: they copy it under this and retry if it changed meanwhile.
+ */
+static DEFINE_SEQLOCK(nblc_target_name_lock);
 static unsigned int nblc_nr_sessions;		/* RTNL */
 static struct kobject *nblc_sessions_kobj;	/* sessions/ */
 
@@ -89,6 +95,23 @@ void nblc_target_put(struct nblc_target *t)
 {
 	if (refcount_dec_and_test(&t->refs))
 		call_rcu(&t->rcu, nblc_target_free_rcu);
+}
+
+/**
+ * nblc_target_name() - a consistent copy of a target's name
+ * @t: the target
+ * @name: the copy
+ *
+ * Context: any context but hardirq; under RTNL @t->name can be read as is.
+ */
+void nblc_target_name(const struct nblc_target *t, char name[IFNAMSIZ])
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqbegin(&nblc_target_name_lock);
+		memcpy(name, t->name, IFNAMSIZ);
+	} while (read_seqretry(&nblc_target_name_lock, seq));
 }
 
 /**
@@ -671,7 +694,9 @@ static void nblc_session_netdev_renamed(struct nblc_session *s,
 				    s->name, t->name, dev->name, err);
 		return;
 	}
+	write_seqlock(&nblc_target_name_lock);
 	strscpy(t->name, dev->name, sizeof(t->name));
+	write_sequnlock(&nblc_target_name_lock);
 }
 
 /**

@@ -122,7 +122,8 @@ struct nblc_session;
  * @stats: per-CPU counters
  * @rcu: frees the target after the data path's last look at it
  * @name: the device's name, which its directory has too; follows renames
- *	(written under RTNL)
+ *	(written under RTNL and nblc_target_name_lock: read it with
+ *	nblc_target_name() outside RTNL)
  */
 struct nblc_target {
 	struct kobject kobj;
@@ -248,6 +249,7 @@ int nblc_target_del(struct nblc_session *s, struct net *net, const char *name);
 void nblc_session_reset(struct nblc_session *s);
 void nblc_session_put(struct nblc_session *s);
 void nblc_target_put(struct nblc_target *t);
+void nblc_target_name(const struct nblc_target *t, char name[IFNAMSIZ]);
 void nblc_mirror_netdev_gone(struct net_device *dev);
 void nblc_mirror_netdev_renamed(struct net_device *dev);
 void nblc_mirror_net_gone(struct net *net);

@@ -128,11 +128,14 @@ static ssize_t targets_show(const struct nblc_session_attr *a,
 			    struct nblc_session *s, const struct nblc_cfg *cfg,
 			    char *buf)
 {
+	char name[IFNAMSIZ];
 	unsigned int i;
 	int n = 0;
 
-	for (i = 0; i < cfg->nr_targets; i++)
-		n += sysfs_emit_at(buf, n, "%s\n", cfg->targets[i]->name);
+	for (i = 0; i < cfg->nr_targets; i++) {
+		nblc_target_name(cfg->targets[i], name);
+		n += sysfs_emit_at(buf, n, "%s\n", name);
+	}
 	return n;
 }
 
