@@ -287,9 +287,11 @@ static int nblc_u32_store(struct nblc_session *s, struct net *net, char *val,
 	.min = _min, .max = _max }
 
 static struct nblc_session_attr nblc_cfg_attrs[] = {
-	NBLC_SESSION_ATTR(source, 0644, "a device name, or none"),
+	NBLC_SESSION_ATTR(source, 0644,
+			  "a device name, of the targets' link type, or none"),
 	NBLC_SESSION_ATTR(direction, 0644, "ingress, egress or both"),
-	NBLC_SESSION_ATTR(targets, 0644, "+DEV to add a target, -DEV to remove one"),
+	NBLC_SESSION_ATTR(targets, 0644,
+			  "+DEV to add a target, of the source's link type, -DEV to remove one"),
 	NBLC_SESSION_ATTR(mode, 0644, "share, own, pskb_copy or copy"),
 	NBLC_SESSION_ATTR(filter, 0644,
 			  "any, or ethertype T proto P port N vlan V, each at most once"),
