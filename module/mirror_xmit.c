@@ -68,22 +68,12 @@ static void nblc_count_sent(struct nblc_session *s, struct nblc_target *t,
 	}
 }
 
-/*
- * Whether BHs are off, where nothing else that touches these counters can
- * interrupt us on this CPU (see the top of this file). Without PREEMPT_RT,
- * which this file refuses, that also rules out preemption.
- */
-static bool nblc_bh_off(void)
-{
-	return softirq_count();
-}
-
 /* The last child of a mirrored packet is gone. */
 static void nblc_parent_done(struct nbl *parent, void *arg)
 {
 	struct nblc_parent_ctx *ctx = nbl_context_data(parent);
 	struct nblc_session *s = ctx->cfg->session;
-	bool bh_off = nblc_bh_off();
+	bool bh_off = nbl_bh_off();
 	struct nblc_session_pcpu *st;
 	unsigned long flags = 0;
 	u64 ns = 0;
@@ -119,7 +109,7 @@ static void nblc_share_done(void *arg)
 {
 	struct nblc_target *t = arg;
 
-	if (nblc_bh_off())
+	if (nbl_bh_off())
 		__this_cpu_dec(t->stats->in_flight);
 	else
 		this_cpu_dec(t->stats->in_flight);
@@ -447,7 +437,7 @@ void nblc_mirror(struct nblc_session *s, struct sk_buff *skb)
 	if (!READ_ONCE(cfg->enabled) || nbl_nb_is_clone(skb))
 		return;
 	/* Both hooks run with BHs off; the data path needs them off. */
-	bh_on = !nblc_bh_off();
+	bh_on = !nbl_bh_off();
 	if (bh_on)
 		local_bh_disable();
 	if (nblc_selected(s, cfg, skb) && cfg->nr_targets)

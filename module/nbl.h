@@ -29,6 +29,7 @@
 
 #include <linux/atomic.h>
 #include <linux/gfp.h>
+#include <linux/preempt.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
@@ -234,5 +235,23 @@ static inline unsigned int nbl_nb_count(const struct nbl *nbl)
 }
 
 #define nbl_for_each_nb(nbl, skb) skb_queue_walk(&(nbl)->nbs, skb)
+
+/**
+ * nbl_bh_off() - whether this CPU's per-CPU data is ours until we are done
+ *
+ * True with BHs off (softirq_count(): in a softirq, or a section with BHs
+ * disabled), which without PREEMPT_RT also disables preemption: neither a
+ * task nor a softirq can interrupt us on this CPU, and no hardirq calls
+ * the library (its calls say "not hardirq"). The library's data paths
+ * then skip irq-safe per-CPU operations and BH toggles; a user's per-CPU
+ * counters updated under the same rules can do the same. On PREEMPT_RT a
+ * BH-off section can be preempted: never.
+ *
+ * Return: whether plain per-CPU operations are safe here.
+ */
+static inline bool nbl_bh_off(void)
+{
+	return !IS_ENABLED(CONFIG_PREEMPT_RT) && softirq_count();
+}
 
 #endif /* _NBLCLONE_NBL_H */

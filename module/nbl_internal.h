@@ -6,24 +6,9 @@
 #define _NBLCLONE_NBL_INTERNAL_H
 
 #include <linux/percpu.h>
-#include <linux/preempt.h>
 
 #include "nbl.h"
 #include "nbl_fault.h"
-
-/*
- * Whether nothing else can run on this CPU's per-CPU data of the library
- * until we are done: BHs are off (softirq_count(): we are in a softirq, or
- * a section with BHs disabled), which without PREEMPT_RT also disables
- * preemption, so neither a task nor a softirq can interrupt us on this
- * CPU; and no hardirq allocates, frees or counts NBLs (the API's calls
- * say "not hardirq"). On PREEMPT_RT a BH-off section can be preempted:
- * never.
- */
-static inline bool nbl_bh_off(void)
-{
-	return !IS_ENABLED(CONFIG_PREEMPT_RT) && softirq_count();
-}
 
 /* NBL objects a CPU keeps for its pool (nbl_pool.c), at most this many. */
 #define NBL_POOL_CACHE		64
