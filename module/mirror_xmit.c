@@ -329,10 +329,11 @@ static bool nblc_latency_sampled(struct nblc_session *s)
 
 /*
  * A parent NBL borrowing @skb, holding @cfg for its children, and
- * completing into @s's statistics.
+ * completing into @s's statistics; its context in @ctxp.
  */
 static struct nbl *nblc_parent(struct nblc_session *s, struct nblc_cfg *cfg,
-			       struct sk_buff *skb)
+			       struct sk_buff *skb,
+			       struct nblc_parent_ctx **ctxp)
 {
 	struct nbl *parent = nbl_wrap(nblc_pool, skb, NBL_WRAP_BORROW,
 				      GFP_ATOMIC);
@@ -356,6 +357,7 @@ static struct nbl *nblc_parent(struct nblc_session *s, struct nblc_cfg *cfg,
 	ctx->cfg = cfg;
 	ctx->sent = 0;
 	nbl_on_complete(parent, nblc_parent_done, NULL);
+	*ctxp = ctx;
 	return parent;
 }
 
@@ -388,7 +390,7 @@ static void nblc_fan_out(struct nblc_session *s, struct nblc_cfg *cfg,
 		nblc_drop_all(s, cfg, NBLC_DROP_NEST);
 		return;
 	}
-	parent = nblc_parent(s, cfg, skb);
+	parent = nblc_parent(s, cfg, skb, &ctx);
 	if (!parent) {
 		nblc_drop_all(s, cfg, NBLC_DROP_NOMEM);
 		return;
@@ -407,7 +409,6 @@ static void nblc_fan_out(struct nblc_session *s, struct nblc_cfg *cfg,
 	}
 	__this_cpu_dec(nblc_nest);
 	/* Until the parent is let go of, it cannot complete. */
-	ctx = nbl_context_data(parent);
 	ctx->sent = packets;
 	if (packets) {
 		__this_cpu_add(s->stats->tx.packets, packets);
