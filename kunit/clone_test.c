@@ -505,7 +505,7 @@ static void complete_cases_init(void)
 			}
 }
 
-static const void *complete_gen_params(const void *prev, char *desc)
+static NBLC_KUNIT_GEN_PARAMS(complete_gen_params)
 {
 	const struct complete_case *c = prev;
 

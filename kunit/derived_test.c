@@ -7,6 +7,7 @@
 #include <kunit/test.h>
 #include <linux/module.h>
 
+#include "compat.h"
 #include "nbl.h"
 #include "nbl_fault.h"
 #include "fixture.h"
@@ -20,7 +21,7 @@ struct frag_case {
 
 static struct frag_case frag_cases[4 * 3];
 
-static const void *frag_gen_params(const void *prev, char *desc)
+static NBLC_KUNIT_GEN_PARAMS(frag_gen_params)
 {
 	static const enum nblt_shape shapes[] = {
 		NBLT_LINEAR, NBLT_PAGED, NBLT_HEAD_FRAG, NBLT_GSO,

@@ -20,6 +20,7 @@
 #include <net/checksum.h>
 #include <net/net_namespace.h>
 
+#include "compat.h"
 #include "mirror.h"
 #include "nbl.h"
 #include "nbl_fault.h"
@@ -1265,4 +1266,4 @@ static struct kunit_suite mirror_test_suite = {
 
 kunit_test_suite(mirror_test_suite);
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+NBLC_MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What differs between the kernels nblclone builds against (6.1 and 6.12).
+ * What differs between the kernels nblclone builds against (6.1, 6.12, 7.3).
  * Every HAVE_* is probed from the target's headers by compat.mk; see
  * Documentation/dev/compat-6.1-6.12.md for the survey behind each one.
  */
@@ -70,5 +70,21 @@ static inline void nbl_kasan_unpoison(void *obj, unsigned int size) {}
 #endif
 
 #define NBL_MAX_SKB_FRAGS	((int)MAX_SKB_FRAGS)
+
+/* A namespace is a string literal from 6.13 on, a bare word before. */
+#ifdef HAVE_MODULE_IMPORT_NS_STRING
+#define NBLC_MODULE_IMPORT_NS(ns)	MODULE_IMPORT_NS(#ns)
+#else
+#define NBLC_MODULE_IMPORT_NS(ns)	MODULE_IMPORT_NS(ns)
+#endif
+
+/* A KUnit parameter generator is handed its test first in 7.3, not in 6.12. */
+#ifdef HAVE_KUNIT_GEN_PARAMS_TEST
+#define NBLC_KUNIT_GEN_PARAMS(name) \
+	const void *(name)(struct kunit *test, const void *prev, char *desc)
+#else
+#define NBLC_KUNIT_GEN_PARAMS(name) \
+	const void *(name)(const void *prev, char *desc)
+#endif
 
 #endif /* _NBLCLONE_COMPAT_H */
