@@ -192,10 +192,14 @@ static struct nbl *nbl_cache_get(struct nbl_pool *pool, gfp_t gfp)
 	void *obj;
 
 	if (unlikely(!c->count)) {
-		c->count = kmem_cache_alloc_bulk(pool->cache, gfp,
-						 NBL_POOL_CACHE_BULK, c->objs);
-		if (unlikely(!c->count))
+		/*
+		 * All or nothing: SLUB returns the count or 0 up to 6.12, and
+		 * true or false from 7.x on, so the result is only a test.
+		 */
+		if (unlikely(!kmem_cache_alloc_bulk(pool->cache, gfp,
+						    NBL_POOL_CACHE_BULK, c->objs)))
 			return NULL;
+		c->count = NBL_POOL_CACHE_BULK;
 	}
 	obj = c->objs[--c->count];
 	nbl_kasan_unpoison(obj, pool->obj_size);
