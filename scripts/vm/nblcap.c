@@ -3,7 +3,8 @@
  * nblcap - count and hash the frames of one interface, for the test VM
  * (scripts/vm-test.sh), which has no tcpdump. Static userspace program.
  *
- *   nblcap -i IFNAME [-c COUNT] [-w IDLE_MS] [-d in|out|all] [-r READYFILE]
+ *   nblcap -i IFNAME [-c COUNT] [-w IDLE_MS] [-d in|out|all] [-e TYPE|all]
+ *          [-r READYFILE]
  *
  * Opens an AF_PACKET socket bound to IFNAME with a large receive buffer,
  * creates READYFILE (empty) once the socket is bound, and captures until
@@ -11,9 +12,13 @@
  * frame (default 3000; the idle clock runs before the first frame too), or
  * SIGINT/SIGTERM. -d in counts only frames that were not sent by this host
  * (sll_pkttype != PACKET_OUTGOING), -d out only those sent by it, -d all
- * (default) both. It then prints one line:
+ * (default) both. -e TYPE counts only frames whose EtherType, under up to
+ * two VLAN tags, is TYPE (0x0800, or decimal): a test's own flow, not the
+ * ARP or neighbour traffic that the stack sends when it likes; -e all
+ * (default) counts every frame. Frames not counted for their type are
+ * tallied in `other`. It then prints one line:
  *
- *   frames=N bytes=B hash=0x%016llx drops=D minlen=L maxlen=M
+ *   frames=N bytes=B hash=0x%016llx drops=D minlen=L maxlen=M other=O
  *
  * A VLAN tag that the kernel keeps out of band (an accelerated tag, given in
  * PACKET_AUXDATA) is put back in the frame after its MAC addresses, as
@@ -65,7 +70,8 @@ enum nblcap_dir { DIR_ALL, DIR_IN, DIR_OUT };
 static unsigned char frame[VLAN_HLEN + NBLCAP_BUF_SIZE];
 
 static const char nblcap_usage[] =
-	"usage: nblcap -i IFNAME [-c COUNT] [-w IDLE_MS] [-d in|out|all] [-r READYFILE]\n";
+	"usage: nblcap -i IFNAME [-c COUNT] [-w IDLE_MS] [-d in|out|all] [-e TYPE|all]\n"
+	"              [-r READYFILE]\n";
 
 static void usage(void)
 {
@@ -94,6 +100,41 @@ static unsigned long long parse_num(const char *opt, const char *s,
 		usage();
 	}
 	return v;
+}
+
+/* The EtherType under up to two VLAN tags; 0 for a frame too short. */
+static unsigned int frame_type(const unsigned char *p, size_t len)
+{
+	size_t off = ETH_ADDRS_LEN;
+	unsigned int type;
+	int tags;
+
+	for (tags = 0;; tags++) {
+		if (len < off + 2)
+			return 0;
+		type = (unsigned int)p[off] << 8 | p[off + 1];
+		if (tags == 2 || (type != ETH_P_8021Q && type != ETH_P_8021AD))
+			return type;
+		off += VLAN_HLEN;
+	}
+}
+
+/* -e: a 16-bit EtherType in hex (0x...) or decimal; 0 for all. */
+static unsigned int parse_type(const char *s)
+{
+	unsigned long v;
+	char *end;
+
+	if (!strcmp(s, "all"))
+		return 0;
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end || *s == '-' || v < ETH_P_802_3_MIN ||
+	    v > 0xffff) {
+		fprintf(stderr, "nblcap: -e: bad EtherType '%s'\n", s);
+		usage();
+	}
+	return (unsigned int)v;
 }
 
 static unsigned long long fnv1a64(const unsigned char *p, size_t len)
@@ -223,9 +264,10 @@ int main(int argc, char **argv)
 {
 	unsigned long long count = 0, idle_ms = NBLCAP_IDLE_MS;
 	unsigned long long frames = 0, bytes = 0, hash = 0;
-	unsigned long long minlen = 0, maxlen = 0, truncated = 0;
+	unsigned long long minlen = 0, maxlen = 0, truncated = 0, other = 0;
 	const char *ifname = NULL, *ready = NULL;
 	enum nblcap_dir dir = DIR_ALL;
+	unsigned int type = 0;
 	struct tpacket_stats st;
 	socklen_t stlen = sizeof(st);
 	struct pollfd pfd[2];
@@ -233,7 +275,7 @@ int main(int argc, char **argv)
 	int done = 0;
 	int fd, opt;
 
-	while ((opt = getopt(argc, argv, "i:c:w:d:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:c:w:d:e:r:")) != -1) {
 		switch (opt) {
 		case 'i':
 			ifname = optarg;
@@ -253,6 +295,9 @@ int main(int argc, char **argv)
 				dir = DIR_ALL;
 			else
 				usage();
+			break;
+		case 'e':
+			type = parse_type(optarg);
 			break;
 		case 'r':
 			ready = optarg;
@@ -309,10 +354,14 @@ int main(int argc, char **argv)
 			if (dir == DIR_OUT && from.sll_pkttype != PACKET_OUTGOING)
 				continue;
 			got = (size_t)len;
-			if (got > NBLCAP_BUF_SIZE) {
+			if (got > NBLCAP_BUF_SIZE)
 				got = NBLCAP_BUF_SIZE;
-				truncated++;
+			if (type && frame_type(p, got) != type) {
+				other++;
+				continue;
 			}
+			if (got < (size_t)len)
+				truncated++;
 			deadline = now_ms() + (long long)idle_ms;
 			frames++;
 			bytes += (unsigned long long)len;
@@ -335,8 +384,9 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"nblcap: %llu frames longer than %zu bytes, hashed truncated\n",
 			truncated, (size_t)NBLCAP_BUF_SIZE);
-	printf("frames=%llu bytes=%llu hash=0x%016llx drops=%u minlen=%llu maxlen=%llu\n",
-	       frames, bytes, hash, st.tp_drops, minlen, maxlen);
+	printf("frames=%llu bytes=%llu hash=0x%016llx drops=%u ",
+	       frames, bytes, hash, st.tp_drops);
+	printf("minlen=%llu maxlen=%llu other=%llu\n", minlen, maxlen, other);
 	if (fflush(stdout))
 		die("stdout");
 	return 0;

@@ -360,7 +360,9 @@ pg_stop() {
 # cap_start NAME NS DEV [NBLCAP-ARGS...]: nblcap on DEV in NS (- for the
 # initial one) in the background, returning once its socket is bound. It
 # ends after $CAP_IDLE_MS ms without a frame unless NBLCAP-ARGS say
-# otherwise. cap_wait NAME waits for its line; cap_get NAME FIELD reads
+# otherwise. It counts IPv4 frames only (-e 0x0800): every scenario's own
+# flows are IPv4, and the ARP the stack sends when a neighbour entry goes
+# stale must not count (NBLCAP-ARGS -e all counts everything). cap_wait NAME waits for its line; cap_get NAME FIELD reads
 # frames, bytes, hash, drops, minlen or maxlen of it.
 
 CAP_IDLE_MS=${CAP_IDLE_MS:-2000}
@@ -369,7 +371,7 @@ cap_start() {
 	local name=$1 ns=$2 dev=$3
 	shift 3
 	rm -f $TR_TMP/cap.$name.ready $TR_TMP/cap.$name.out
-	nsx "$ns" nblcap -i "$dev" -w $CAP_IDLE_MS -r $TR_TMP/cap.$name.ready "$@" \
+	nsx "$ns" nblcap -i "$dev" -w $CAP_IDLE_MS -e 0x0800 -r $TR_TMP/cap.$name.ready "$@" \
 		>$TR_TMP/cap.$name.out 2>$TR_TMP/cap.$name.err &
 	echo $! >$TR_TMP/cap.$name.pid
 	echo "$name" >>$TR_TMP/caps
