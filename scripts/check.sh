@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make check`: the KUnit suites in UML and the VM scenarios under QEMU, on
-# both kernel series. Every step runs even when an earlier one failed; the
-# last line adds them up as `N passed, N failed`.
+# every kernel series (scripts/lib/series.sh). Every step runs even when an
+# earlier one failed; the last line adds them up as `N passed, N failed`.
 . "$(dirname "$0")/lib/common.sh"
 
 nblc_setup
@@ -40,11 +40,34 @@ run_step() {
 	summary+=("$(printf '%-16s %4d passed, %d failed' "$name" "$p" "$f")")
 }
 
+# The VM scenarios a series runs: all of them, or on the series of
+# NBLC_VM_SMOKE_SERIES (scripts/lib/series.sh) the smoke set, so that a
+# fresh run fits its hour on two cores (README, Tests).
+vm_scenarios() {
+	local n
+
+	case " ${NBLC_VM_SMOKE_SERIES[*]} " in
+	*" $1 "*)
+		for n in "${NBLC_VM_SMOKE[@]}"; do
+			echo "$NBLC_ROOT/scripts/vm/$n.sh"
+		done
+		;;
+	esac
+}
+
+echo "=== plan"
+for series in "${NBLC_SERIES[@]}"; do
+	vm=$(vm_scenarios "$series" | xargs -r -n 1 basename -s .sh | xargs)
+	echo "$series: module build, every KUnit suite, VM scenarios: ${vm:-all}"
+done
+
 run_step "build" "$NBLC_ROOT/scripts/build.sh"
 run_step "style" "$NBLC_ROOT/scripts/style.sh"
-for series in 6.12 6.1; do
+for series in "${NBLC_SERIES[@]}"; do
 	run_step "kunit $series" env KSERIES=$series "$NBLC_ROOT/scripts/kunit.sh"
-	run_step "vm $series" env KSERIES=$series "$NBLC_ROOT/scripts/vm-test.sh"
+	# shellcheck disable=SC2046
+	run_step "vm $series" env KSERIES=$series "$NBLC_ROOT/scripts/vm-test.sh" \
+		$(vm_scenarios "$series")
 done
 
 echo "=== summary"

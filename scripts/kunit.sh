@@ -15,6 +15,11 @@
 
 filter=${1:-}
 timeout_s=${NBLC_KUNIT_TIMEOUT:-900}
+# UML has SMP from 7.x on: there every suite runs on two CPUs.
+case "$KSERIES" in
+7.3) cpus=2 ;;
+*) cpus=1 ;;
+esac
 work=$NBLC_ROOT/build/kunit-$KSERIES
 log=$work/uml.log
 
@@ -25,6 +30,19 @@ splat_re+='inconsistent lock state|suspicious RCU usage|lock held when returning
 splat_re+='sleeping function called from invalid context|refcount_t:|'
 splat_re+='list_add corruption|list_del corruption|leaked reference|'
 splat_re+='Segfault with no mm|RCU Stall|rcu_sched self-detected stall'
+
+# The number of CPUs in a list of /sys/devices/system/cpu/online ("0-1,3").
+nblc_cpu_count() {
+	local r n=0 IFS=,
+
+	for r in $1; do
+		case "$r" in
+		*-*) n=$((n + ${r#*-} - ${r%-*} + 1)) ;;
+		[0-9]*) n=$((n + 1)) ;;
+		esac
+	done
+	echo $n
+}
 
 # The suites the sources define, narrowed by the glob's suite part.
 expected_suites() {
@@ -53,7 +71,9 @@ boot_uml() {
 		    panic_on_warn=1 oops=panic)
 
 	[ -n "$filter" ] && args+=("kunit.filter_glob=$filter")
-	log "booting UML ($KSERIES)"
+	# SMP needs the seccomp userspace: the ptrace one refuses it.
+	[ "$cpus" -gt 1 ] && args+=("ncpus=$cpus" seccomp=on)
+	log "booting UML ($KSERIES, $cpus CPU$([ "$cpus" -gt 1 ] && echo s))"
 	timeout "$timeout_s" "$uml/linux" "${args[@]}" </dev/null >"$log" 2>&1 || true
 	# The console ends user-space lines in CR LF.
 	sed -i 's/\r$//' "$log"
@@ -118,6 +138,10 @@ leaks=$(sed -n '/^NBLC_KMEMLEAK_BEGIN/,/^NBLC_KMEMLEAK_END/p' "$log" | sed '1d;$
 [ -n "$leaks" ] && problems+=("kmemleak:
 $(echo "$leaks" | head -n 30)")
 grep -aq '^NBLC_DONE' "$log" || problems+=("UML did not finish (crash or timeout); see $log")
+online=$(sed -n 's/^NBLC_CPUS_ONLINE //p' "$log")
+echo "CPUs online: ${online:-unknown} (expected $cpus)"
+[ "$(nblc_cpu_count "$online")" = "$cpus" ] ||
+	problems+=("$cpus CPUs expected online, the guest had '${online:-none}'")
 
 for p in "${problems[@]}"; do
 	echo "FAIL: $p"

@@ -52,7 +52,7 @@ log=$work/console.log
 stage_kmod_file() {
 	local f=$1 rel
 
-	rel=${f#/lib/modules/$kver/}
+	rel=${f#"$modroot"/lib/modules/$kver/}
 	rel=${rel%.xz}
 	mkdir -p "$root/lib/modules/$kver/$(dirname "$rel")"
 	case "$f" in
@@ -64,8 +64,12 @@ stage_kmod_file() {
 stage_modules() {
 	local m f deps dst=$root/lib/modules/$kver
 
+	# An unpacked image (7.3) comes without depmod's files.
+	[ -e "$modroot/lib/modules/$kver/modules.dep" ] ||
+		depmod ${modroot:+-b "$modroot"} "$kver"
 	for m in "${HELPER_KMODS[@]}"; do
-		if ! deps=$(modprobe -S "$kver" --show-depends "$m" 2>/dev/null); then
+		if ! deps=$(modprobe ${modroot:+-d "$modroot"} -S "$kver" \
+			    --show-depends "$m" 2>/dev/null); then
 			log "note: $kver has no module $m; skipped"
 			continue
 		fi
@@ -75,7 +79,10 @@ stage_modules() {
 		done
 	done
 	dkms_install
-	cp /lib/modules/"$kver"/modules.{order,builtin,builtin.modinfo} "$dst/"
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		[ ! -e "$modroot/lib/modules/$kver/$f" ] ||
+			cp "$modroot/lib/modules/$kver/$f" "$dst/"
+	done
 	depmod -b "$root" "$kver"
 	# Debian's default of one dummy0 per load gets in the scenarios' way.
 	mkdir -p "$root/etc/modprobe.d"
@@ -95,7 +102,7 @@ stage_modules() {
 dkms_dir=$work/dkms
 dkms_run() {
 	mok_signing_key=$dkms_dir/mok.key mok_certificate=$dkms_dir/mok.pub \
-		dkms "$@" -k "$kver" --kernelsourcedir "/lib/modules/$kver/build" \
+		dkms "$@" -k "$kver" --kernelsourcedir "$kbuild" \
 		--dkmstree "$dkms_dir/tree" --sourcetree "$dkms_dir/src" \
 		--installtree "$root/lib/modules" >>"$dkms_dir/dkms.log" 2>&1
 }
@@ -197,7 +204,7 @@ boot_vm() {
 
 	local qemu=(qemu-system-x86_64 "${accel[@]}" -smp 2 -m "${NBLC_VM_MEM:-1024}"
 		    -nographic -no-reboot -net none
-		    -kernel "/boot/vmlinuz-$kver" -initrd "$work/initramfs.gz"
+		    -kernel "$(nblc_image_vmlinuz "$kver")" -initrd "$work/initramfs.gz"
 		    -append "$append")
 	if [ $shell = 1 ]; then
 		exec "${qemu[@]}"
@@ -212,6 +219,8 @@ boot_vm() {
 
 nblc_setup
 kver=$(nblc_image_kver)
+modroot=$(nblc_image_modroot)
+kbuild=$(nblc_image_kbuild "$kver")
 root=$work/root
 mkdir -p "$work"
 dkms_build
@@ -223,7 +232,7 @@ splat_re='WARNING:|BUG:|Oops|Kernel panic|general protection|Call Trace|'
 splat_re+='refcount_t:|list_add corruption|list_del corruption|unregister_netdevice: waiting'
 
 echo "VM $kver scenarios:"
-awk '/^NBLC_SCENARIO / { printf "  %-28s %s\n", $2, $3 }' "$log"
+awk '/^NBLC_SCENARIO / { printf "  %-28s %s %6s\n", $2, $3, $4 }' "$log"
 awk '/^NBLC_FAIL/' "$log"
 passed=$(grep -ac '^NBLC_SCENARIO .* PASS' "$log" || true)
 failed=$(grep -ac '^NBLC_SCENARIO .* FAIL' "$log" || true)

@@ -4,21 +4,21 @@
 # is under test, and how to build the UML kernel and the modules.
 #
 # Environment:
-#   KSERIES     6.12 (default) or 6.1: the Debian kernel series under test
+#   KSERIES     7.3, 6.12 (default) or 6.1: the Debian kernel series under test
 #   NBLC_CACHE  where expensive builds live (default ~/.cache/nblclone)
 #   NBLC_JOBS   make -j (default: nproc)
 
 set -euo pipefail
 
 NBLC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-NBLC_CACHE=${NBLC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nblclone}
+. "$NBLC_ROOT/scripts/lib/series.sh"
 NBLC_JOBS=${NBLC_JOBS:-$(nproc)}
 KSERIES=${KSERIES:-6.12}
 
-case "$KSERIES" in
-6.12 | 6.1) ;;
+case " ${NBLC_SERIES[*]} " in
+*" $KSERIES "*) ;;
 *)
-	echo "KSERIES must be 6.12 or 6.1, not '$KSERIES'" >&2
+	echo "KSERIES must be one of ${NBLC_SERIES[*]}, not '$KSERIES'" >&2
 	exit 2
 	;;
 esac
@@ -35,7 +35,17 @@ nblc_setup() {
 
 # Version of Debian's linux-source-$KSERIES package, e.g. 6.12.117-1~deb12u1.
 nblc_source_version() {
-	dpkg-query -W -f='${Version}' "linux-source-$KSERIES"
+	case "$KSERIES" in
+	7.3) echo "$NBLC_K73_VERSION" ;;
+	*) dpkg-query -W -f='${Version}' "linux-source-$KSERIES" ;;
+	esac
+}
+
+nblc_source_tarball() {
+	case "$KSERIES" in
+	7.3) echo "$NBLC_K73_ROOT/usr/src/linux-source-7.3.tar.xz" ;;
+	*) echo "/usr/src/linux-source-$KSERIES.tar.xz" ;;
+	esac
 }
 
 # The newest installed Debian image/headers ABI of the series, e.g.
@@ -44,6 +54,12 @@ nblc_image_kver() {
 	local pat kv
 
 	case "$KSERIES" in
+	7.3)
+		[ -e "$NBLC_K73_ROOT/usr/lib/modules/$NBLC_K73_ABI/vmlinuz" ] ||
+			die "no Linux 7.3 image in $NBLC_K73_ROOT (run scripts/setup.sh)"
+		echo "$NBLC_K73_ABI"
+		return
+		;;
 	6.12) pat='^6\.12\.[0-9]+\+deb12-amd64$' ;;
 	6.1) pat='^6\.1\.0-[0-9]+-amd64$' ;;
 	esac
@@ -53,17 +69,38 @@ nblc_image_kver() {
 	echo "$kv"
 }
 
-# Unpack linux-source-$KSERIES once into the cache; prints the tree's path.
+# The patches of scripts/uml/patches/ whose `Series:` line names $KSERIES.
+nblc_source_patches() {
+	local p
+
+	for p in "$NBLC_ROOT"/scripts/uml/patches/*.patch; do
+		[ -e "$p" ] || continue
+		if grep -qE "^Series:(.* )?$KSERIES( |\$)" "$p"; then
+			echo "$p"
+		fi
+	done
+}
+
+# Unpack linux-source-$KSERIES once into the cache, with the series'
+# patches applied (their hash is in the name); prints the tree's path.
 nblc_source_tree() {
-	local ver dir tmp
+	local ver dir tmp patches p
 
 	ver=$(nblc_source_version | tr '~+:' '___')
+	patches=$(nblc_source_patches)
 	dir=$NBLC_CACHE/src/linux-$ver
+	[ -z "$patches" ] || dir+=-p$(cat $patches | sha256sum | cut -c1-8)
 	if [ ! -e "$dir/.nblc-unpacked" ]; then
 		log "unpacking linux-source-$KSERIES $ver"
 		mkdir -p "$NBLC_CACHE/src"
 		tmp=$(mktemp -d "$NBLC_CACHE/src/.unpack.XXXXXX")
-		tar -C "$tmp" -xf "/usr/src/linux-source-$KSERIES.tar.xz"
+		tar -C "$tmp" -xf "$(nblc_source_tarball)"
+		for p in $patches; do
+			log "applying ${p##*/}"
+			patch -d "$tmp/linux-source-$KSERIES" -p1 --batch --forward \
+				--no-backup-if-mismatch -s <"$p" ||
+				die "${p##*/} does not apply to linux-source-$KSERIES $ver"
+		done
 		rm -rf "$dir"
 		mv "$tmp/linux-source-$KSERIES" "$dir"
 		rmdir "$tmp"
@@ -97,7 +134,7 @@ nblc_uml_build() {
 		configs+=("--kunitconfig=$(realpath "$f")")
 	done
 	src=$(nblc_source_tree)
-	ver=$(nblc_source_version | tr '~+:' '___')
+	ver=${src##*/linux-}
 	hash=$(cat "$@" | sha256sum | cut -c1-12)
 	dir=$NBLC_CACHE/uml-$tag-$ver-$hash
 	mkdir -p "$dir"
@@ -132,8 +169,72 @@ nblc_build_modules() {
 		cat "$out/build.log" >&2
 		die "module build against $kdir failed"
 	fi
-	if grep -qiE 'warning:|error:' "$out/build.log"; then
-		grep -iE -A3 'warning:|error:' "$out/build.log" >&2
+	# A checker the tree finds too old is skipped with a make $(warning).
+	if grep -qiE 'warning:|error:|is not available or not up to date' "$out/build.log"; then
+		grep -iE -A3 'warning:|error:|is not available or not up to date' \
+			"$out/build.log" >&2
 		die "module build against $kdir has warnings"
 	fi
+}
+
+# The sparse that the series' tree accepts: Debian 12's for its own
+# series, the one setup.sh builds for 7.3.
+nblc_sparse() {
+	case "$KSERIES" in
+	7.3) echo "$NBLC_SPARSE" ;;
+	*) echo sparse ;;
+	esac
+}
+
+# Where the series' image keeps its files: the root of /lib/modules/KVER
+# and the kernel. Debian 12's own series are installed; 7.3 is unpacked.
+nblc_image_modroot() {
+	case "$KSERIES" in
+	7.3) echo "$NBLC_K73_ROOT/usr" ;;
+	*) echo "" ;;
+	esac
+}
+
+nblc_image_vmlinuz() {
+	case "$KSERIES" in
+	7.3) echo "$NBLC_K73_ROOT/usr/lib/modules/$1/vmlinuz" ;;
+	*) echo "/boot/vmlinuz-$1" ;;
+	esac
+}
+
+# The tree out-of-tree modules build against for the series' image. For
+# 6.1 and 6.12 it is Debian's headers package. 7.3's headers need trixie's
+# kbuild binaries, which Debian 12's libc cannot run, so the tree is
+# prepared here from linux-source-7.3 with the image's .config and
+# release (what vermagic checks: Debian's 7.3 has no MODVERSIONS) and the
+# headers' Module.symvers. Cached by config hash; prints its path.
+nblc_image_kbuild() {
+	local kver=$1 hdr src dir
+
+	case "$KSERIES" in
+	7.3) ;;
+	*)
+		echo "/lib/modules/$kver/build"
+		return
+		;;
+	esac
+	hdr=$NBLC_K73_ROOT/usr/src/linux-headers-$kver
+	src=$(nblc_source_tree)
+	dir=$NBLC_CACHE/kbuild-$kver-$(cat "$hdr/.config" | sha256sum | cut -c1-12)
+	mkdir -p "$dir"
+	(
+		flock 9
+		if [ ! -e "$dir/.nblc-built" ]; then
+			log "preparing a module build tree for $kver in $dir"
+			cp "$hdr/.config" "$dir/.config"
+			{
+				make -C "$src" O="$dir" olddefconfig &&
+					make -C "$src" O="$dir" KERNELRELEASE="$kver" \
+						-j"$NBLC_JOBS" modules_prepare
+			} >"$dir/build.log" 2>&1 || { tail -n 40 "$dir/build.log" >&2; exit 1; }
+			cp "$hdr/Module.symvers" "$dir/"
+			touch "$dir/.nblc-built"
+		fi
+	) 9>"$dir/.lock" || die "preparing $dir failed, see $dir/build.log"
+	echo "$dir"
 }
