@@ -27,6 +27,7 @@
 #include "nbl_fault.h"
 #include "nblclone.h"
 #include "netdev_fixture.h"
+#include "session_stats.h"
 #include "shapes.h"
 
 #define MT_SESSION	"nblt_mirror"
@@ -229,20 +230,6 @@ static void mt_configure(struct kunit *test, struct nblc_session *s,
 	rtnl_unlock();
 	KUNIT_ASSERT_EQ(test, err, 0);
 }
-
-/* A session's per-CPU counter at @off in struct nblc_session_pcpu, summed. */
-static unsigned long mt_session_stat(struct nblc_session *s, size_t off)
-{
-	unsigned long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += *(unsigned long *)((char *)per_cpu_ptr(s->stats, cpu) + off);
-	return sum;
-}
-
-#define SSTAT(s, field) \
-	mt_session_stat(s, offsetof(struct nblc_session_pcpu, field))
 
 /* The counters of @s's target @dev. */
 static void mt_target_stats(struct kunit *test, struct nblc_session *s,
@@ -663,8 +650,8 @@ static void mirror_zero_copy_test(struct kunit *test)
 	KUNIT_EXPECT_LE(test, o->own_copied, NBLT_HDR_LEN - ETH_HLEN);
 	if (o->head_frag)
 		KUNIT_EXPECT_EQ(test, o->own_copied, 0);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, seen), 1);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, matched), 1);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, seen), 1);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, matched), 1);
 	/*
 	 * A target counts the children it holds; the session counts per
 	 * packet: a sent child until the last of its packet's is gone.
@@ -672,7 +659,7 @@ static void mirror_zero_copy_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight),
 			total ? MT_NR_CAPS : 0);
 	/* The children in the captures hold the parent. */
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), total ? 0 : 1);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, completions), total ? 0 : 1);
 	/* A shared child is a slot of its parent, not an NBL of its own. */
 	nbls = p->mode == NBLC_MODE_SHARE ? 0 : total;
 	KUNIT_EXPECT_EQ(test, mt_pool_stats().outstanding,
@@ -683,7 +670,7 @@ static void mirror_zero_copy_test(struct kunit *test)
 	for (i = 0; i < MT_NR_CAPS; i++)
 		mt_expect_tx(test, f->s, f->cap[i], 1, o->frame_len,
 			     p->mode == NBLC_MODE_OWN ? o->own_copied : 0, 0);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 1);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, completions), 1);
 	KUNIT_EXPECT_EQ(test, mt_pool_stats().outstanding, base);
 
 	/* Nothing of the original is shared or referenced any more. */
@@ -775,7 +762,7 @@ static void mirror_snaplen_test(struct kunit *test)
 
 	mt_purge_caps(f);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 1);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, completions), 1);
 	KUNIT_EXPECT_FALSE(test, skb_cloned(f->orig));
 	mt_expect_page_refs(test, o, f->orig);
 	mt_expect_unchanged(test, o, f->orig);
@@ -824,8 +811,8 @@ static void mirror_no_loop_test(struct kunit *test)
 	for (i = 0; i < MT_NR_CAPS; i++)
 		KUNIT_EXPECT_EQ_MSG(test, skb_queue_len(nblt_capdev_queue(f->cap[i])),
 				    1, "%s", f->cap[i]->name);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, seen), 1);
-	KUNIT_EXPECT_EQ_MSG(test, SSTAT(s2, seen), 0,
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, seen), 1);
+	KUNIT_EXPECT_EQ_MSG(test, NBLT_SSTAT(s2, seen), 0,
 			    "a child was seen by another session's hook");
 	mt_expect_tx(test, s2, f->cap[1], 0, 0, 0, 0);
 
@@ -835,15 +822,15 @@ static void mirror_no_loop_test(struct kunit *test)
 	dev_queue_xmit(skb);
 	KUNIT_EXPECT_EQ(test, skb_queue_len(nblt_capdev_queue(f->cap[0])), 2);
 	KUNIT_EXPECT_EQ(test, skb_queue_len(nblt_capdev_queue(f->cap[1])), 2);
-	KUNIT_EXPECT_EQ(test, SSTAT(s2, seen), 1);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, seen), 1);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(s2, seen), 1);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, seen), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&s2->in_flight), 1);
 
 	mt_purge_caps(f);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&s2->in_flight), 0);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 1);
-	KUNIT_EXPECT_EQ(test, SSTAT(s2, completions), 1);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, completions), 1);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(s2, completions), 1);
 }
 
 /* The children in each target's capture, checked all at once. */
@@ -866,26 +853,26 @@ static void mirror_direction_test(struct kunit *test)
 
 	mt_configure(test, f->s, &cfg);
 	mt_send_one(test, f, MT_LINEAR, NBLC_DIR_EGRESS);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, seen), 0);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, seen), 0);
 	mt_expect_caps(test, f, 0);
 	mt_send_one(test, f, MT_LINEAR, NBLC_DIR_INGRESS);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, seen), 1);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, seen), 1);
 	mt_expect_caps(test, f, 1);
 
 	cfg.dir = NBLC_DIR_EGRESS;
 	mt_configure(test, f->s, &cfg);
 	mt_send_one(test, f, MT_LINEAR, NBLC_DIR_INGRESS);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, seen), 1);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, seen), 1);
 	mt_expect_caps(test, f, 1);
 	mt_send_one(test, f, MT_LINEAR, NBLC_DIR_EGRESS);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, seen), 2);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, seen), 2);
 	mt_expect_caps(test, f, 2);
 
 	cfg.dir = NBLC_DIR_BOTH;
 	mt_configure(test, f->s, &cfg);
 	mt_send_one(test, f, MT_LINEAR, NBLC_DIR_INGRESS);
 	mt_send_one(test, f, MT_LINEAR, NBLC_DIR_EGRESS);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, seen), 4);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, seen), 4);
 	mt_expect_caps(test, f, 4);
 
 	rtnl_lock();
@@ -894,10 +881,10 @@ static void mirror_direction_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, err, 0);
 	mt_send_one(test, f, MT_LINEAR, NBLC_DIR_INGRESS);
 	mt_send_one(test, f, MT_LINEAR, NBLC_DIR_EGRESS);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, seen), 4);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, seen), 4);
 	mt_expect_caps(test, f, 4);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 4 * MT_NR_CAPS);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 0);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, completions), 0);
 }
 
 /*
@@ -928,13 +915,13 @@ static void mirror_max_in_flight_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, st.in_flight, 1);
 	}
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), MT_NR_CAPS);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, matched), 2);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, matched), 2);
 	/* The second parent had no child: it completed at once. */
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 1);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, completions), 1);
 
 	mt_purge_caps(f);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 2);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, completions), 2);
 
 	mt_send_one(test, f, MT_LINEAR, NBLC_DIR_EGRESS);
 	mt_expect_caps(test, f, 1);
@@ -945,7 +932,7 @@ static void mirror_max_in_flight_test(struct kunit *test)
 	}
 	mt_purge_caps(f);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 3);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, completions), 3);
 }
 
 /*
@@ -972,9 +959,9 @@ static void mirror_latency_sample_test(struct kunit *test)
 	for_each_possible_cpu(cpu)
 		for (i = 0; i < NBLC_LAT_BUCKETS; i++)
 			timed += per_cpu_ptr(f->s->stats, cpu)->latency_hist[i];
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), NBLC_LAT_SAMPLE + 1);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, completions), NBLC_LAT_SAMPLE + 1);
 	KUNIT_EXPECT_EQ(test, timed, 2);
-	KUNIT_EXPECT_GT(test, SSTAT(f->s, latency_max_ns), 0);
+	KUNIT_EXPECT_GT(test, NBLT_SSTAT(f->s, latency_max_ns), 0);
 }
 
 /*
@@ -998,7 +985,7 @@ static void mirror_del_in_flight_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, err, 0);
 	rcu_barrier();
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), MT_NR_CAPS);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 0);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, completions), 0);
 
 	rtnl_lock();
 	err = nblc_session_del(&init_net, MT_SESSION);
@@ -1033,11 +1020,11 @@ static void mirror_target_unregister_in_flight_test(struct kunit *test)
 	rcu_barrier();
 	mt_purge_caps(f);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), MT_NR_CAPS);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 0);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, completions), 0);
 
 	kfree_skb(held);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), 1);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, completions), 1);
 }
 
 /*
@@ -1179,8 +1166,8 @@ static void mt_tx_totals(struct kunit *test, struct mt_fixture *f,
 static bool mt_fault_one(struct kunit *test, struct mt_fixture *f,
 			 const struct mt_case *p, unsigned int nth)
 {
-	unsigned long matched = SSTAT(f->s, matched);
-	unsigned long completions = SSTAT(f->s, completions);
+	unsigned long matched = NBLT_SSTAT(f->s, matched);
+	unsigned long completions = NBLT_SSTAT(f->s, completions);
 	u64 base = mt_pool_stats().outstanding, sent0, dropped0, sent, dropped;
 	struct sk_buff *skb = mt_packet(test, f, p->pkt);
 	bool fired;
@@ -1198,7 +1185,7 @@ static bool mt_fault_one(struct kunit *test, struct mt_fixture *f,
 	mt_tx_totals(test, f, &sent, &dropped);
 	sent -= sent0;
 	dropped -= dropped0;
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, matched), matched + 1);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, matched), matched + 1);
 	KUNIT_EXPECT_EQ_MSG(test, sent + dropped, MT_NR_CAPS,
 			    "nth %u: a child neither sent nor dropped", nth);
 	if (fired)
@@ -1209,7 +1196,7 @@ static bool mt_fault_one(struct kunit *test, struct mt_fixture *f,
 
 	mt_purge_caps(f);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
-	KUNIT_EXPECT_EQ_MSG(test, SSTAT(f->s, completions),
+	KUNIT_EXPECT_EQ_MSG(test, NBLT_SSTAT(f->s, completions),
 			    completions + (dropped == MT_NR_CAPS ? 0 : 1),
 			    "nth %u: the parent did not complete exactly once", nth);
 	KUNIT_EXPECT_EQ_MSG(test, mt_pool_stats().outstanding, base, "nth %u", nth);

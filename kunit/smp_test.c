@@ -31,6 +31,7 @@
 #include "nbl.h"
 #include "nblclone.h"
 #include "netdev_fixture.h"
+#include "session_stats.h"
 
 #define SMP_NR_WORKERS	2
 #define SMP_SHARES	8	/* share slots of the suite's pool */
@@ -486,12 +487,17 @@ static void smp_freer(struct smp_nbl_run *r)
 	smp_store_release(&r->freed_all, true);
 }
 
-static struct smp_nbl_run *smp_nbl_run(struct kunit *test,
-				       unsigned int nr_parents)
+/* The NBL cases: @fn on both CPUs over @nr_parents families, to the end. */
+static struct smp_nbl_run *smp_run_families(struct kunit *test,
+					    unsigned int nr_parents,
+					    void (*fn)(struct smp_worker *w))
 {
 	struct smp_fixture *f = test->priv;
-	struct smp_nbl_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct smp_worker w[SMP_NR_WORKERS];
+	struct smp_nbl_run *r;
 
+	smp_need_cpus(test);
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	r->parents = kunit_kcalloc(test, nr_parents, sizeof(*r->parents),
 				   GFP_KERNEL);
@@ -499,6 +505,8 @@ static struct smp_nbl_run *smp_nbl_run(struct kunit *test,
 	r->pool = f->pool;
 	r->nr_parents = nr_parents;
 	skb_queue_head_init(&r->handoff);
+	smp_start(test, w, fn, r);
+	smp_wait(test, w);
 	return r;
 }
 
@@ -590,13 +598,8 @@ static void smp_cross_worker(struct smp_worker *w)
 
 static void smp_cross_cpu_free_test(struct kunit *test)
 {
-	struct smp_worker w[SMP_NR_WORKERS];
-	struct smp_nbl_run *r;
-
-	smp_need_cpus(test);
-	r = smp_nbl_run(test, SMP_CROSS_PARENTS);
-	smp_start(test, w, smp_cross_worker, r);
-	smp_wait(test, w);
+	struct smp_nbl_run *r = smp_run_families(test, SMP_CROSS_PARENTS,
+						 smp_cross_worker);
 
 	smp_expect_families(test, r, SMP_CROSS_SHARES, SMP_CROSS_CLONES);
 	KUNIT_EXPECT_EQ(test, r->freed, SMP_CROSS_PARENTS *
@@ -666,13 +669,8 @@ static void smp_race_worker(struct smp_worker *w)
 
 static void smp_complete_race_test(struct kunit *test)
 {
-	struct smp_worker w[SMP_NR_WORKERS];
-	struct smp_nbl_run *r;
-
-	smp_need_cpus(test);
-	r = smp_nbl_run(test, SMP_RACE_PARENTS);
-	smp_start(test, w, smp_race_worker, r);
-	smp_wait(test, w);
+	struct smp_nbl_run *r = smp_run_families(test, SMP_RACE_PARENTS,
+						 smp_race_worker);
 
 	/* The own-mode clone counts as a clone of its own. */
 	smp_expect_families(test, r, SMP_RACE_SHARES, 1);
@@ -745,20 +743,6 @@ static bool smp_mirror_one(struct smp_fixture *f)
 	local_bh_enable();
 	return true;
 }
-
-/* A session's per-CPU counter at @off in struct nblc_session_pcpu, summed. */
-static unsigned long smp_session_stat(struct nblc_session *s, size_t off)
-{
-	unsigned long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += *(unsigned long *)((char *)per_cpu_ptr(s->stats, cpu) + off);
-	return sum;
-}
-
-#define SSTAT(s, field) \
-	smp_session_stat(s, offsetof(struct nblc_session_pcpu, field))
 
 /* @s's drops for @why, on @cpu, or on every CPU for a negative one. */
 static unsigned long smp_session_drops(struct nblc_session *s,
@@ -884,10 +868,10 @@ static void smp_cfg_replace_test(struct kunit *test)
 	kunit_info(test, "%lu packets mirrored during %u edits\n", mirrored,
 		   edits);
 	/* Every packet was seen and completed; every child sent was captured. */
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, seen), mirrored);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, matched), mirrored);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), mirrored);
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, tx.packets), captured);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, seen), mirrored);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, matched), mirrored);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, completions), mirrored);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, tx.packets), captured);
 	for (i = 0; i < NBLC_NR_DROPS; i++)
 		KUNIT_EXPECT_EQ_MSG(test, smp_session_drops(f->s, i, -1), 0,
 				    "drop %u", i);
@@ -1009,7 +993,7 @@ static void smp_in_flight_cap_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.not_back, 0);
 
 	/* Each child was sent, or dropped for the cap and for nothing else. */
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, tx.packets), r.captured);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, tx.packets), r.captured);
 	KUNIT_EXPECT_EQ(test, smp_session_drops(f->s, NBLC_DROP_IN_FLIGHT, -1),
 			children - r.captured);
 	for (i = 0; i < NBLC_NR_DROPS; i++)
@@ -1022,7 +1006,7 @@ static void smp_in_flight_cap_test(struct kunit *test)
 					      f->cpu[i]);
 		KUNIT_EXPECT_GT_MSG(test, cpu_drops, 0, "CPU %u", f->cpu[i]);
 	}
-	KUNIT_EXPECT_EQ(test, SSTAT(f->s, completions), mirrored);
+	KUNIT_EXPECT_EQ(test, NBLT_SSTAT(f->s, completions), mirrored);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
 
 	rtnl_lock();
