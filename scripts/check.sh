@@ -40,19 +40,27 @@ run_step() {
 	summary+=("$(printf '%-16s %4d passed, %d failed' "$name" "$p" "$f")")
 }
 
-# The VM scenarios a series runs: all of them, or on the series of
-# NBLC_VM_SMOKE_SERIES (scripts/lib/series.sh) the smoke set, so that a
-# fresh run fits its hour on two cores (README, Tests).
+# The VM scenario files a series runs (scripts/lib/series.sh); none for
+# the first series, which runs them all.
 vm_scenarios() {
-	local n
+	local f n
 
 	case " ${NBLC_VM_SMOKE_SERIES[*]} " in
 	*" $1 "*)
 		for n in "${NBLC_VM_SMOKE[@]}"; do
 			echo "$NBLC_ROOT/scripts/vm/$n.sh"
 		done
+		return
 		;;
 	esac
+	[ "$1" = "${NBLC_SERIES[0]}" ] && return
+	for f in "$NBLC_ROOT"/scripts/vm/[0-9]*.sh; do
+		n=$(basename "$f" .sh)
+		case " ${NBLC_VM_CONFIG_ONLY[*]} " in
+		*" $n "*) ;;
+		*) echo "$f" ;;
+		esac
+	done
 }
 
 echo "=== plan"

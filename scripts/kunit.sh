@@ -15,9 +15,8 @@
 
 filter=${1:-}
 timeout_s=${NBLC_KUNIT_TIMEOUT:-900}
-# UML has SMP from 7.x on: there every suite runs on two CPUs.
-case "$KSERIES" in
-7.3) cpus=2 ;;
+case " ${NBLC_UML_SMP_SERIES[*]} " in
+*" $KSERIES "*) cpus=2 ;;
 *) cpus=1 ;;
 esac
 work=$NBLC_ROOT/build/kunit-$KSERIES
