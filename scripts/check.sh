@@ -12,12 +12,14 @@ total_pass=0
 total_fail=0
 summary=()
 
-# run_step NAME COMMAND...: run one step, take its `N passed, N failed`.
+# run_step NAME COMMAND...: run one step, take its `N passed, N failed`
+# and its wall time.
 run_step() {
-	local name=$1 out rc line p f
+	local name=$1 out rc line p f t0
 
 	shift
 	echo "=== $name"
+	t0=$SECONDS
 	out=$(mktemp)
 	set +e
 	"$@" 2>&1 | tee "$out"
@@ -37,7 +39,8 @@ run_step() {
 	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
-	summary+=("$(printf '%-16s %4d passed, %d failed' "$name" "$p" "$f")")
+	summary+=("$(printf '%-16s %4d passed, %d failed %6ds' "$name" "$p" "$f" \
+		$((SECONDS - t0)))")
 }
 
 # The VM scenario files a series runs (scripts/lib/series.sh); none for
@@ -80,5 +83,6 @@ done
 
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
+echo "wall time: $((SECONDS / 60)) min $((SECONDS % 60)) s"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

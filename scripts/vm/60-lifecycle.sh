@@ -125,7 +125,10 @@ for d in nomem mtu nest in_flight; do
 done
 tr_log "in flight back to 0; lc1 drops: down $(sess_stat lc1 drop_down), xmit $(sess_stat lc1 drop_xmit)"
 
-# rmmod under traffic, with an nblm interface in another namespace.
+# rmmod under traffic, with an nblm interface in another namespace. From
+# here on every step runs on the traffic's CPU: rmmod and deleting srca
+# remove the last netdev hook while pktgen runs.
+on_traffic_cpu
 TR_WNS=col
 expect_write_ok $NBLC_SYS/new_nblm nblm8
 TR_WNS=

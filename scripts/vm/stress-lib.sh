@@ -55,13 +55,12 @@
 #
 # The shell runs on CPU 0, and during steps 3 CPU 1 sends nothing: only
 # then are netdev hooks first registered or last removed, which flips the
-# static keys (jump labels) of the packet path. QEMU TCG before 8.1 (Debian
-# 12 has 7.2) can run a stale int3 when a jump label is patched while
-# another vCPU retranslates that code ("Oops: int3" in __dev_queue_xmit or
-# __netif_receive_skb_core; tc clsact add/del under traffic does it as well
-# without nblclone; fixed by QEMU commit deba78709a, "accel/tcg: Always
-# lock pages before translation"). pin holds both keys in between, so the
-# changes of step 1 never flip them.
+# static keys (jump labels) of the packet path, and under QEMU TCG that
+# must happen on the only vCPU that runs the patched code (on_traffic_cpu
+# in traffic.sh says why; seen here as "Oops: int3" in __dev_queue_xmit or
+# __netif_receive_skb_core, and tc clsact add/del under traffic does it as
+# well without nblclone). pin holds both keys in between, so the changes
+# of step 1 never flip them.
 . /scenarios/traffic.sh
 
 STRESS_SECONDS=${STRESS_SECONDS:-30}
@@ -566,7 +565,7 @@ stress_main() {
 	tr_init
 	ST_ERR=$TR_TMP/err
 	# Everything this shell does runs on CPU 0 (see the top).
-	taskset -p 1 $$ >/dev/null || fail "taskset"
+	on_traffic_cpu
 	modprobe dummy numdummies=0 || fail "modprobe dummy"
 	ns_new col
 	veth_add srca srcb

@@ -342,6 +342,23 @@ pg_start() {
 	wait_until 50 pg_running "$1" || fail "pktgen did not start on $1"
 }
 
+# on_traffic_cpu: from here on this shell and what it starts run on CPU 0,
+# the CPU of kpktgend_0. A scenario calls it before it registers the first
+# netdev hook or removes the last one under traffic (rmmod, deleting a
+# session's source device): that flips the static keys (jump labels) of
+# the packet path, and QEMU TCG before 8.1 (Debian 12 has 7.2) can keep a
+# stale int3 in its translation for a vCPU that runs the patched code while
+# another vCPU patches it. The kprobes int3 handler then finds no int3 in
+# memory, backs the vCPU up over it, and the vCPU takes the stale int3
+# again, without end: seen as a soft lockup of kpktgend_0 at a jump label
+# in __netif_receive_skb_core, one softirq lasting minutes, in 60-lifecycle
+# on 6.1. Fixed by QEMU commit deba78709a ("accel/tcg: Always lock pages
+# before translation"). Patched from the vCPU that runs it, code is never
+# stale.
+on_traffic_cpu() {
+	taskset -p 1 $$ >/dev/null || fail "taskset"
+}
+
 pg_running() {
 	grep -q "^Running: .*$1" $PG/kpktgend_0
 }
