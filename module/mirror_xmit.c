@@ -189,7 +189,14 @@ static bool nblc_child_prepare(const struct nblc_cfg *cfg, struct sk_buff *c,
 			kfree_skb(c);
 			return false;
 		}
-		skb_gso_reset(c);
+		/*
+		 * A child still sharing the original's skb_shared_info is no
+		 * GSO packet (nblc_child_flags()), whatever GSO type and
+		 * segment count the original's owner keeps there: TCP's
+		 * retransmit queue, at egress. Only a child's own is reset.
+		 */
+		if (!skb_cloned(c))
+			skb_gso_reset(c);
 		c->ip_summed = CHECKSUM_NONE;
 	}
 	c->dev = dev;
