@@ -4,7 +4,8 @@
  * other, which finds their owner in the sender's table (nbl_owner.c);
  * parents completing on whichever CPU lets go of them last, while the
  * other is still making more; a session's config replaced under two CPUs
- * that mirror through it; the in-flight cap hit from both CPUs at once.
+ * that mirror through it; the in-flight cap hit from both CPUs at once;
+ * counters reset under a CPU that mirrors.
  *
  * Each case runs its work in kthreads bound to the first two online CPUs,
  * started together and waited for on completions. Loops are bounded by
@@ -897,6 +898,91 @@ static void smp_cfg_replace_test(struct kunit *test)
 }
 
 /*
+ * Case 5: the counters reset while a CPU mirrors and frees children. The
+ * second worker sends packets one by one and frees their children at
+ * once, so its CPU's in-flight count of every target goes up and back
+ * down all the time; the first resets the session's counters, every
+ * CPU's, until the second is done. Counts made meanwhile may be lost, but
+ * not the in-flight level: once every child is freed it reads 0.
+ */
+#define SMP_RESET_PACKETS	1024
+
+struct smp_reset_run {
+	struct smp_fixture *f;
+	bool sent;			/* the second worker is done */
+	unsigned int mirrored;
+	unsigned int failed;
+	unsigned int resets;
+};
+
+static void smp_reset_worker(struct smp_worker *w)
+{
+	struct smp_reset_run *r = w->ctx;
+	unsigned int i;
+
+	if (w->id) {
+		for (i = 0; i < SMP_RESET_PACKETS; i++) {
+			if (!smp_mirror_one(r->f)) {
+				r->failed++;
+				break;
+			}
+			r->mirrored++;
+			smp_purge(r->f);
+			cond_resched();
+		}
+		/* Only a signal to stop: it publishes nothing. */
+		WRITE_ONCE(r->sent, true);
+		return;
+	}
+	while (!READ_ONCE(r->sent)) {
+		rtnl_lock();
+		nblc_session_reset(r->f->s);
+		rtnl_unlock();
+		r->resets++;
+		cond_resched();
+	}
+}
+
+/* The in-flight level of @s's targets, summed. */
+static s64 smp_targets_in_flight(struct nblc_session *s)
+{
+	const struct nblc_cfg *cfg;
+	struct nblc_tx_stats st;
+	unsigned int i;
+	s64 sum = 0;
+
+	rtnl_lock();
+	cfg = rtnl_dereference(s->cfg);
+	for (i = 0; i < cfg->nr_targets; i++) {
+		nblc_tx_stats_sum(cfg->targets[i]->stats, &st);
+		sum += st.in_flight;
+	}
+	rtnl_unlock();
+	return sum;
+}
+
+static void smp_reset_test(struct kunit *test)
+{
+	struct smp_fixture *f = test->priv;
+	struct smp_worker w[SMP_NR_WORKERS];
+	struct smp_reset_run r = { .f = f };
+
+	smp_need_cpus(test);
+	smp_mirror_setup(test, SMP_NR_CAPS, NBLC_IN_FLIGHT_DEFAULT);
+	smp_start(test, w, smp_reset_worker, &r);
+	smp_wait(test, w);
+	smp_purge(f);
+	kunit_info(test, "%u packets mirrored during %u resets\n", r.mirrored,
+		   r.resets);
+	KUNIT_EXPECT_EQ(test, r.failed, 0);
+	KUNIT_EXPECT_EQ(test, r.mirrored, SMP_RESET_PACKETS);
+	KUNIT_EXPECT_GT(test, r.resets, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->in_flight), 0);
+	KUNIT_EXPECT_EQ_MSG(test, smp_targets_in_flight(f->s), 0,
+			    "a reset lost in-flight updates");
+}
+
+/*
  * Case 4: the in-flight cap hit from both CPUs at once. The captures keep
  * every child, so what they hold when both workers stop is the most that
  * was in flight. In each round both workers start together and send more
@@ -1025,6 +1111,7 @@ static struct kunit_case smp_test_cases[] = {
 	KUNIT_CASE(smp_complete_race_test),
 	KUNIT_CASE(smp_cfg_replace_test),
 	KUNIT_CASE(smp_in_flight_cap_test),
+	KUNIT_CASE(smp_reset_test),
 	{}
 };
 

@@ -83,7 +83,10 @@ struct nblc_filter {
 /*
  * Counters of children sent to a target (and, summed, of a session), per
  * CPU: written on their CPU only (see mirror_xmit.c), read by summing the
- * CPUs.
+ * CPUs. A reset zeroes the counts in front of @in_flight from another
+ * CPU, so it may lose counts made meanwhile, but it never writes
+ * @in_flight: a level, not a count, that a lost update would leave wrong
+ * for good.
  * @in_flight goes up on the CPU that sent a child and down on the one that
  * freed it: only the sum means something.
  */
@@ -95,8 +98,15 @@ struct nblc_tx_pcpu {
 	long in_flight;
 };
 
+static_assert(offsetofend(struct nblc_tx_pcpu, in_flight) ==
+	      sizeof(struct nblc_tx_pcpu));
+
+/*
+ * A session's own per-CPU counters, the same way: a reset zeroes the
+ * counts in front of @tx, and @tx as above, but never the sampling and
+ * latency-sampling phases behind it.
+ */
 struct nblc_session_pcpu {
-	struct nblc_tx_pcpu tx;
 	unsigned long seen;
 	unsigned long filtered_out;
 	unsigned long sampled_out;
@@ -104,6 +114,7 @@ struct nblc_session_pcpu {
 	unsigned long completions;
 	unsigned long latency_max_ns;
 	unsigned long latency_hist[NBLC_LAT_BUCKETS];
+	struct nblc_tx_pcpu tx;
 	unsigned long sample_count;
 	unsigned long latency_count;
 };

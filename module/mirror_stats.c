@@ -35,13 +35,10 @@ void nblc_tx_stats_sum(struct nblc_tx_pcpu __percpu *pcpu,
 }
 EXPORT_SYMBOL_IF_KUNIT(nblc_tx_stats_sum);
 
-/* Zero a CPU's transmit counters, but not the in-flight level. */
+/* Zero a CPU's transmit counts, but not its in-flight level. */
 static void nblc_tx_pcpu_reset(struct nblc_tx_pcpu *p)
 {
-	long in_flight = p->in_flight;
-
-	memset(p, 0, sizeof(*p));
-	p->in_flight = in_flight;
+	memset(p, 0, offsetof(struct nblc_tx_pcpu, in_flight));
 }
 
 /**
@@ -49,7 +46,8 @@ static void nblc_tx_pcpu_reset(struct nblc_tx_pcpu *p)
  * @s: the session
  *
  * Counts made on another CPU while this runs may be lost: reset at a
- * quiescent point to compare counters exactly.
+ * quiescent point to compare counters exactly. In-flight levels and
+ * sampling phases are left alone (struct nblc_tx_pcpu).
  *
  * Context: RTNL, which keeps the targets in the config.
  */
@@ -61,12 +59,12 @@ void nblc_session_reset(struct nblc_session *s)
 
 	for_each_possible_cpu(cpu) {
 		struct nblc_session_pcpu *p = per_cpu_ptr(s->stats, cpu);
-		unsigned long sample_count = p->sample_count;
 
-		memset(p, 0, sizeof(*p));
-		p->sample_count = sample_count;
+		memset(p, 0, offsetof(struct nblc_session_pcpu, tx));
+		nblc_tx_pcpu_reset(&p->tx);
 		for (i = 0; i < cfg->nr_targets; i++)
 			nblc_tx_pcpu_reset(per_cpu_ptr(cfg->targets[i]->stats,
 						       cpu));
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(nblc_session_reset);
