@@ -337,6 +337,7 @@ static void clone_own_page_pool_test(struct kunit *test)
 struct zc_ubuf {
 	struct ubuf_info ubuf;
 	atomic_t completed;
+	bool success;		/* what the last completion said */
 };
 
 static void zc_complete(struct sk_buff *skb, struct ubuf_info *uarg,
@@ -344,6 +345,7 @@ static void zc_complete(struct sk_buff *skb, struct ubuf_info *uarg,
 {
 	struct zc_ubuf *z = container_of(uarg, struct zc_ubuf, ubuf);
 
+	z->success = success;
 	if (refcount_dec_and_test(&uarg->refcnt))
 		atomic_inc(&z->completed);
 }
@@ -351,6 +353,21 @@ static void zc_complete(struct sk_buff *skb, struct ubuf_info *uarg,
 #ifdef HAVE_UBUF_INFO_OPS
 static const struct ubuf_info_ops zc_ops = { .complete = zc_complete };
 #endif
+
+/* Give @p zerocopy frags of @z's, with @flags; @z keeps the user's ref. */
+static void zc_attach(struct kunit *test, struct sk_buff *p,
+		      struct zc_ubuf *z, u8 flags)
+{
+#ifdef HAVE_UBUF_INFO_OPS
+	z->ubuf.ops = &zc_ops;
+#else
+	z->ubuf.callback = zc_complete;
+#endif
+	refcount_set(&z->ubuf.refcnt, 1);
+	z->ubuf.flags = flags;
+	skb_zcopy_set(p, &z->ubuf, NULL);
+	KUNIT_ASSERT_PTR_EQ(test, skb_zcopy(p), &z->ubuf);
+}
 
 static void clone_own_zerocopy_test(struct kunit *test)
 {
@@ -360,16 +377,7 @@ static void clone_own_zerocopy_test(struct kunit *test)
 	struct zc_ubuf z = {};
 	struct nbl *child;
 
-#ifdef HAVE_UBUF_INFO_OPS
-	z.ubuf.ops = &zc_ops;
-#else
-	z.ubuf.callback = zc_complete;
-#endif
-	refcount_set(&z.ubuf.refcnt, 1);
-	z.ubuf.flags = SKBFL_ZEROCOPY_FRAG | SKBFL_DONT_ORPHAN;
-	skb_zcopy_set(p, &z.ubuf, NULL);
-	KUNIT_ASSERT_PTR_EQ(test, skb_zcopy(p), &z.ubuf);
-
+	zc_attach(test, p, &z, SKBFL_ZEROCOPY_FRAG | SKBFL_DONT_ORPHAN);
 	child = nbl_clone(parent, NBL_CLONE_OWN, GFP_KERNEL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
 	c = nbl_first_nb(child);
@@ -385,6 +393,57 @@ static void clone_own_zerocopy_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&z.completed), 0);
 	net_zcopy_put(&z.ubuf);
 	KUNIT_EXPECT_EQ(test, atomic_read(&z.completed), 1);
+}
+
+/*
+ * A zerocopy parent whose user wants its pages back soon (tun, vhost-net:
+ * no DONT_ORPHAN). Referencing them would first need skb_orphan_frags()
+ * on the parent, as skb_clone() does: new frags for the parent, and its
+ * ubuf_info completed as "copied". The own-mode child is a copy instead,
+ * counted, and the parent goes on unchanged: its pages, its zerocopy
+ * state, a successful completion when it is freed.
+ */
+static void clone_own_zerocopy_copy_test(struct kunit *test)
+{
+	struct nbl_pool *pool = test->priv;
+	struct nbl *parent = clone_parent(test, pool, NBLT_PAGED);
+	struct sk_buff *p = nbl_first_nb(parent), *c;
+	struct page *pages[MAX_SKB_FRAGS];
+	struct zc_ubuf z = {};
+	struct nbl *child;
+	int i, nr;
+
+	zc_attach(test, p, &z, SKBFL_ZEROCOPY_FRAG);
+	nr = skb_shinfo(p)->nr_frags;
+	for (i = 0; i < nr; i++)
+		pages[i] = skb_frag_page(&skb_shinfo(p)->frags[i]);
+
+	child = nbl_clone(parent, NBL_CLONE_OWN, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	c = nbl_first_nb(child);
+	KUNIT_EXPECT_PTR_EQ_MSG(test, skb_zcopy(p), &z.ubuf,
+				"the parent's zerocopy frags were orphaned");
+	KUNIT_EXPECT_EQ(test, atomic_read(&z.completed), 0);
+	KUNIT_ASSERT_EQ(test, skb_shinfo(p)->nr_frags, nr);
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_PTR_EQ_MSG(test,
+					skb_frag_page(&skb_shinfo(p)->frags[i]),
+					pages[i], "frag %d", i);
+	KUNIT_EXPECT_NULL(test, skb_zcopy(c));
+	for (i = 0; i < skb_shinfo(c)->nr_frags; i++)
+		KUNIT_EXPECT_FALSE_MSG(test,
+				       nblt_page_in(skb_frag_page(&skb_shinfo(c)->frags[i]), p),
+				       "frag %d", i);
+	KUNIT_EXPECT_TRUE(test, nblt_same_bytes(c, p));
+	KUNIT_EXPECT_EQ(test, STAT(pool, fallback_zerocopy), 1);
+	KUNIT_EXPECT_EQ(test, child->bytes_copied, p->len);
+	KUNIT_EXPECT_EQ(test, refcount_read(&z.ubuf.refcnt), 2);
+
+	KUNIT_EXPECT_EQ(test, nbl_free_clone(child), 0);
+	KUNIT_EXPECT_EQ(test, nbl_free(parent), 0);
+	net_zcopy_put(&z.ubuf);
+	KUNIT_EXPECT_EQ(test, atomic_read(&z.completed), 1);
+	KUNIT_EXPECT_TRUE_MSG(test, z.success, "the user's pages were copied");
 }
 
 /*
@@ -962,6 +1021,7 @@ static struct kunit_case clone_test_cases[] = {
 	KUNIT_CASE(clone_own_gso_csum_test),
 	KUNIT_CASE(clone_own_page_pool_test),
 	KUNIT_CASE(clone_own_zerocopy_test),
+	KUNIT_CASE(clone_own_zerocopy_copy_test),
 	KUNIT_CASE(clone_own_frags_limit_test),
 	KUNIT_CASE(clone_own_unreadable_test),
 	KUNIT_CASE(clone_of_clone_test),

@@ -68,6 +68,9 @@ struct nbl_pool_params {
  *	because the skb has a frag_list
  * @fallback_frags: the same, because the skb has too many frags
  * @fallback_unreadable: the same, because the skb's frags are unreadable
+ * @fallback_zerocopy: own-descriptor clones made as full copies instead,
+ *	because the skb's frags are zerocopy pages that their user wants back
+ *	(no SKBFL_DONT_ORPHAN: tun, vhost-net), which the parent keeps
  * @page_refs: page references held by the NBs of clones and derived NBLs
  *	that have not completed: one per frag of an NB with a
  *	skb_shared_info of its own (own descriptors, derived, pskb_copy),
@@ -85,6 +88,7 @@ struct nbl_pool_stats {
 	u64 fallback_frag_list;
 	u64 fallback_frags;
 	u64 fallback_unreadable;
+	u64 fallback_zerocopy;
 	u64 page_refs;
 };
 

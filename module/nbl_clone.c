@@ -42,6 +42,18 @@ static struct sk_buff *nbl_copy_skb(struct nbl_pool *pool, struct sk_buff *skb,
 	return n;
 }
 
+/*
+ * Whether @skb's frags are zerocopy pages that their user wants back soon
+ * (tun, vhost-net: no SKBFL_DONT_ORPHAN). Referencing them would first
+ * take skb_orphan_frags() on the parent, as skb_clone() does: new frags
+ * for the parent, and its user told they were copied.
+ */
+static bool nbl_zcopy_orphans(struct sk_buff *skb)
+{
+	return skb_zcopy(skb) &&
+	       !(skb_shinfo(skb)->flags & SKBFL_DONT_ORPHAN);
+}
+
 /* One NB of a clone, in the clone's mode; adds what it copied to @copied. */
 static struct sk_buff *nbl_clone_skb(struct nbl_pool *pool,
 				     struct sk_buff *skb, unsigned int mode,
@@ -51,6 +63,11 @@ static struct sk_buff *nbl_clone_skb(struct nbl_pool *pool,
 	case NBL_CLONE_SHARE:
 		return nbl_skb_clone(skb, gfp);
 	case NBL_CLONE_OWN:
+		/* An own-mode child leaves the parent as it is, or copies. */
+		if (nbl_zcopy_orphans(skb)) {
+			this_cpu_inc(pool->pcpu->fallback_zerocopy);
+			return nbl_copy_skb(pool, skb, true, gfp, copied);
+		}
 		return nbl_skb_own(pool, skb, gfp, copied);
 	case NBL_CLONE_PSKB_COPY:
 		return nbl_copy_skb(pool, skb, false, gfp, copied);
@@ -73,6 +90,10 @@ static struct sk_buff *nbl_clone_skb(struct nbl_pool *pool,
  *
  * The clone has no context. Its parent completes only after the clone has
  * been freed with nbl_free_clone() and each of its NBs freed or orphaned.
+ * Zerocopy frags that their user wants back (no SKBFL_DONT_ORPHAN) are
+ * copied into a share-mode parent first, as skb_clone() does everywhere;
+ * an own-mode child of such a parent is a full copy instead, counted in
+ * fallback_zerocopy, and the parent is left as it was.
  *
  * Context: a task with irqs on, or BHs off (the owner table); not hardirq.
  * As @gfp allows.

@@ -39,6 +39,7 @@ struct nbl_pool_pcpu {
 	unsigned long fallback_frag_list;
 	unsigned long fallback_frags;
 	unsigned long fallback_unreadable;
+	unsigned long fallback_zerocopy;
 	unsigned long page_refs_taken;
 	unsigned long page_refs_dropped;
 	struct nbl_pool_cache cache;

@@ -223,9 +223,6 @@ struct sk_buff *nbl_skb_own(struct nbl_pool *pool, struct sk_buff *skb,
 	nbl_own_header_span(skb, &start, &end);
 	if (nbl_own_fallback(pool, skb, end))
 		return nbl_skb_clone(skb, gfp);
-	/* Zerocopy frags a user may still write to are copied first. */
-	if (skb_orphan_frags(skb, gfp))
-		return NULL;
 
 	linear = end - start;
 	if (!skb->head_frag)

@@ -117,6 +117,7 @@ void nbl_pool_stats(const struct nbl_pool *pool, struct nbl_pool_stats *st)
 		st->fallback_frag_list += READ_ONCE(p->fallback_frag_list);
 		st->fallback_frags += READ_ONCE(p->fallback_frags);
 		st->fallback_unreadable += READ_ONCE(p->fallback_unreadable);
+		st->fallback_zerocopy += READ_ONCE(p->fallback_zerocopy);
 		st->page_refs += READ_ONCE(p->page_refs_taken);
 		st->page_refs -= READ_ONCE(p->page_refs_dropped);
 	}

@@ -228,6 +228,8 @@ static struct nblc_pool_attr nblc_pool_attrs[] = {
 	  offsetof(struct nbl_pool_stats, fallback_frags) },
 	{ __ATTR(fallback_unreadable, 0444, nblc_pool_show, NULL),
 	  offsetof(struct nbl_pool_stats, fallback_unreadable) },
+	{ __ATTR(fallback_zerocopy, 0444, nblc_pool_show, NULL),
+	  offsetof(struct nbl_pool_stats, fallback_zerocopy) },
 	{ __ATTR(page_refs, 0444, nblc_pool_show, NULL),
 	  offsetof(struct nbl_pool_stats, page_refs) },
 };

@@ -8,7 +8,7 @@ for i in 1 2 3; do
 	load_nblclone
 	for f in allocated freed outstanding clones failures misuse ctx_allocs \
 		 bytes_copied fallback_frag_list fallback_frags fallback_unreadable \
-		 page_refs; do
+		 fallback_zerocopy page_refs; do
 		expect_eq "pool/$f after load $i" "$(cat $NBLC_SYS/pool/$f)" 0
 	done
 	grep -q '^nbl_nblclone ' /proc/slabinfo || fail "no nbl_nblclone slab cache"
