@@ -354,11 +354,13 @@ static void mt_record(struct kunit *test, struct mt_fixture *f,
 	o->head_frag = skb->head_frag;
 	/* An own-mode child copies the MAC header and what a target may write
 	 * (the checksum field), and what else is in a head that is not page-
-	 * backed: headers too, in these packets.
+	 * backed; it counts what it copied past the headers, which these
+	 * packets all have in their first NBLT_HDR_LEN bytes.
 	 */
 	if (skb->ip_summed == CHECKSUM_PARTIAL)
 		span = max_t(unsigned int, span, skb_checksum_start_offset(skb) +
 			     skb->csum_offset + sizeof(__sum16));
+	span = max_t(unsigned int, span, NBLT_HDR_LEN);
 	o->own_copied = skb->head_frag ? 0 :
 			skb_headlen(skb) - min(span, skb_headlen(skb));
 

@@ -62,8 +62,10 @@ struct nbl_pool_params {
  * @ctx_allocs: context areas allocated because the pre-allocated one was
  *	exhausted
  * @bytes_copied: payload bytes copied rather than referenced: by the copy
- *	baselines, and by own-descriptor clones and derived NBLs of data in a
- *	head that is not page-backed
+ *	baselines (everything), and by own-descriptor clones and derived NBLs
+ *	of data in a head that is not page-backed; an own-descriptor clone
+ *	of an skb of an Ethernet device does not count the protocol headers
+ *	it copies (eth_get_headlen())
  * @fallback_frag_list: own-descriptor clones done in share mode instead,
  *	because the skb has a frag_list
  * @fallback_frags: the same, because the skb has too many frags

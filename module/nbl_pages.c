@@ -9,6 +9,8 @@
  * so that nothing writes or decrypts them in place. Only bytes that are not
  * page-backed (a kmalloc'd head) are copied, and those are counted.
  */
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
@@ -185,6 +187,27 @@ static void nbl_own_header_span(const struct sk_buff *skb,
 	*end = min(e, data + skb_headlen(skb));
 }
 
+/*
+ * Of the bytes of @skb's linear part from @end (an offset from skb->head)
+ * on, how many are still protocol headers: as far as the flow dissector
+ * finds them behind an Ethernet MAC header (eth_get_headlen(), as drivers
+ * that split headers from payload use it). An own-descriptor clone copies
+ * a head that is not page-backed; its headers are not payload.
+ */
+static unsigned int nbl_header_rest(const struct sk_buff *skb,
+				    unsigned int end)
+{
+	unsigned int linear_end = skb_headroom(skb) + skb_headlen(skb);
+	unsigned int mac = skb->mac_header, hdrs;
+
+	if (!skb->dev || skb->dev->type != ARPHRD_ETHER ||
+	    !skb_mac_header_was_set(skb) || mac >= linear_end)
+		return 0;
+	hdrs = mac + eth_get_headlen(skb->dev, skb->head + mac,
+				     linear_end - mac);
+	return hdrs > end ? min(hdrs, linear_end) - end : 0;
+}
+
 /* Whether an own-descriptor clone of @skb can't be made; counts why. */
 static bool nbl_own_fallback(struct nbl_pool *pool, const struct sk_buff *skb,
 			     unsigned int hdr_end)
@@ -211,7 +234,7 @@ static bool nbl_own_fallback(struct nbl_pool *pool, const struct sk_buff *skb,
  * An own-descriptor clone of @skb: a private copy of its headers with room
  * in front, then references to the rest. Where that cannot be done safely
  * it is an skb_clone() instead, counted per cause. Adds the bytes it copied
- * beyond the headers to @copied.
+ * beyond the headers to @copied: payload in a head that is not page-backed.
  */
 struct sk_buff *nbl_skb_own(struct nbl_pool *pool, struct sk_buff *skb,
 			    gfp_t gfp, unsigned int *copied)
@@ -236,6 +259,9 @@ struct sk_buff *nbl_skb_own(struct nbl_pool *pool, struct sk_buff *skb,
 		kfree_skb(n);
 		return NULL;
 	}
+	/* The rest of a head that is not page-backed was copied from @end. */
+	if (!skb->head_frag)
+		b.copied -= min(b.copied, nbl_header_rest(skb, end));
 	*copied += nbl_builder_finish(&b, pool);
 	skb_copy_header(n, skb);
 	skb_headers_offset_update(n, skb_headroom(n) - skb_headroom(skb));
