@@ -20,7 +20,8 @@
 #
 # Environment: NBLC_VM_WORK (the work tree, default build/vm-SERIES),
 # NBLC_ACCEL=kvm to try KVM (stock kernels fail on a software
-# KVM), NBLC_VM_TIMEOUT (seconds, default 2400), NBLC_VM_MEM (MiB, 1024).
+# KVM), NBLC_TCG_OPTS (QEMU's TCG options, default thread=single; see
+# boot_vm), NBLC_VM_TIMEOUT (seconds, default 2400), NBLC_VM_MEM (MiB, 1024).
 . "$(dirname "$0")/lib/common.sh"
 
 # The image's modules that the scenarios use; their dependencies come along.
@@ -189,15 +190,22 @@ make_initramfs() {
 }
 
 boot_vm() {
-	local accel=(-accel tcg -cpu max)
+	# QEMU 7.2's multi-threaded TCG can run a stale translation of code
+	# that another vCPU patches: a static key flipped under it shows as
+	# "Oops: int3" (fixed upstream by QEMU deba78709a), and the kernel
+	# flips keys on its own, at boot too (seen: enqueue_timer, from
+	# crng_reseed, before any module was loaded). One thread runs both
+	# vCPUs in turn instead: the guest still has two CPUs whose work
+	# interleaves, no translation races a write, and the scenarios take
+	# about as long (20-fanout 144 s against 120, 95-stress 37 against
+	# 39, on a loaded host). Parallel runs on two real CPUs are UML 7.3's.
+	local accel=(-accel "tcg,${NBLC_TCG_OPTS:-thread=single}" -cpu max)
 	local append="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic"
 
 	append+=" slab_nomerge slub_debug=FZPU page_poison=1 loglevel=5"
-	# QEMU 7.2's TCG can run a stale translation of code that another
-	# vCPU patches: a static key flipped under it shows as "Oops: int3"
-	# (fixed upstream by QEMU deba78709a). The TSC is the one key every
-	# boot flips with both vCPUs running (sched_clock marked stable at
-	# late init, unstable later by the clocksource watchdog): no TSC.
+	# With NBLC_TCG_OPTS=thread=multi: the TSC is the one key every boot
+	# flips with both vCPUs running (sched_clock marked stable at late
+	# init, unstable later by the clocksource watchdog): no TSC.
 	append+=" tsc=unstable"
 	[ "${NBLC_ACCEL:-tcg}" = kvm ] && accel=(-enable-kvm -cpu max)
 	[ $shell = 1 ] && append+=" nblc.shell"
@@ -209,7 +217,7 @@ boot_vm() {
 	if [ $shell = 1 ]; then
 		exec "${qemu[@]}"
 	fi
-	log "booting $kver (TCG, 2 vCPUs)"
+	log "booting $kver (TCG ${NBLC_TCG_OPTS:-thread=single}, 2 vCPUs)"
 	# QEMU in the foreground of its own timeout, so it cannot outlive us.
 	timeout --foreground "${NBLC_VM_TIMEOUT:-2400}" "${qemu[@]}" \
 		</dev/null >"$log" 2>&1 || true
@@ -230,6 +238,9 @@ boot_vm
 
 splat_re='WARNING:|BUG:|Oops|Kernel panic|general protection|Call Trace|'
 splat_re+='refcount_t:|list_add corruption|list_del corruption|unregister_netdevice: waiting'
+# What matches but is no report of a kernel bug: pktgen's pr_warn() when
+# the device it sends on is deleted under it, as 60-lifecycle does.
+benign_re='pktgen: WARNING: trying to remove a running interface'
 
 echo "VM $kver scenarios:"
 awk '/^NBLC_SCENARIO / { printf "  %-28s %s %6s\n", $2, $3, $4 }' "$log"
@@ -243,7 +254,7 @@ expected=$(find "$NBLC_ROOT/scripts/vm" -maxdepth 1 -name '[0-9]*.sh' | wc -l)
 problems=()
 [ $((passed + failed)) -eq "$expected" ] ||
 	problems+=("$((expected - passed - failed)) of $expected scenarios did not report")
-if grep -aE "$splat_re" "$log" >"$work/splats"; then
+if grep -aE "$splat_re" "$log" | grep -avE "$benign_re" >"$work/splats"; then
 	problems+=("kernel reports:
 $(head -n 20 "$work/splats")")
 fi
