@@ -19,7 +19,8 @@ NBLC_UML_SMP_SERIES=(7.3)
 # set. scripts/vm-test.sh alone runs every scenario on any series.
 NBLC_VM_CONFIG_ONLY=(80-bad-config 90-nblctl 92-fuzz)
 NBLC_VM_SMOKE_SERIES=(6.1)
-NBLC_VM_SMOKE=(10-load-unload 15-mirror-basic 20-fanout 50-remote 60-lifecycle 85-faults)
+NBLC_VM_SMOKE=(10-load-unload 15-mirror-basic 20-fanout 35-tcp-copied 50-remote
+	       60-lifecycle 85-faults)
 
 NBLC_CACHE=${NBLC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nblclone}
 

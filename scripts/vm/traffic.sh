@@ -42,6 +42,7 @@ tr_init() {
 	: >$TR_TMP/nss
 	: >$TR_TMP/caps
 	: >$TR_TMP/nblms
+	: >$TR_TMP/daemons
 	trap tr_cleanup EXIT
 	modprobe veth || fail "modprobe veth"
 	modprobe pktgen || fail "modprobe pktgen"
@@ -66,6 +67,9 @@ tr_cleanup() {
 	done
 	for x in $(cat $TR_TMP/caps); do
 		[ -e $TR_TMP/cap.$x.pid ] && kill "$(cat $TR_TMP/cap.$x.pid)" 2>/dev/null
+	done
+	for x in $(cat $TR_TMP/daemons); do
+		kill "$x" 2>/dev/null
 	done
 	if [ -d $NBLC_SYS/sessions ]; then
 		for x in $(ls -A $NBLC_SYS/sessions); do
@@ -342,12 +346,21 @@ pg_start() {
 	wait_until 50 pg_running "$1" || fail "pktgen did not start on $1"
 }
 
+# tr_daemon CMD...: CMD in the background until tr_cleanup, its output
+# to /dev/null: a scenario's output is read to its end, which a daemon
+# holding it open would never reach.
+tr_daemon() {
+	"$@" </dev/null >/dev/null 2>&1 &
+	echo $! >>$TR_TMP/daemons
+}
+
 # on_traffic_cpu: from here on this shell and what it starts run on CPU 0,
 # the CPU of kpktgend_0. A scenario calls it before it registers the first
 # netdev hook or removes the last one under traffic (rmmod, deleting a
 # session's source device): that flips the static keys (jump labels) of
-# the packet path, and QEMU TCG before 8.1 (Debian 12 has 7.2) can keep a
-# stale int3 in its translation for a vCPU that runs the patched code while
+# the packet path, and QEMU 7.2's multi-threaded TCG (NBLC_TCG_OPTS=
+# thread=multi; vm-test.sh runs one thread by default) can keep a stale
+# int3 in its translation for a vCPU that runs the patched code while
 # another vCPU patches it. The kprobes int3 handler then finds no int3 in
 # memory, backs the vCPU up over it, and the vCPU takes the stale int3
 # again, without end: seen as a soft lockup of kpktgend_0 at a jump label
