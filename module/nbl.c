@@ -389,17 +389,10 @@ EXPORT_SYMBOL_GPL(nbl_lib_init);
  * nbl_lib_exit() - tear the library's global state down
  *
  * Context: process context, once every pool has been destroyed: no clone
- * skb is in flight then, and none of their destructors can run. One that
- * ran in a preemptible task (an skb freed with BHs on) may still have been
- * preempted after its RCU read-side section, on its way back out of this
- * module's text, where no RCU grace period waits for it: RCU Tasks waits
- * until every such task has switched voluntarily. Debian's kernels have
- * it (ftrace, kprobes and BPF select it with PREEMPTION); without it this
- * is a plain grace period, enough where the kernel cannot preempt there.
+ * skb is in flight then, and none of their destructors can run.
  */
 void nbl_lib_exit(void)
 {
-	synchronize_rcu_tasks();
 	nbl_owner_exit();
 }
 EXPORT_SYMBOL_GPL(nbl_lib_exit);
