@@ -29,6 +29,8 @@
 HELPER_KMODS=(dummy veth pktgen gre ip_gre ip_tunnel vxlan udp_tunnel
 	      ip6_udp_tunnel 8021q sch_netem ifb)
 
+# QEMU's TCG options: see boot_vm.
+tcg_opts=${NBLC_TCG_OPTS:-thread=single}
 shell=0
 demo=0
 only=()
@@ -199,13 +201,13 @@ boot_vm() {
 	# interleaves, no translation races a write, and the scenarios take
 	# about as long (20-fanout 144 s against 120, 95-stress 37 against
 	# 39, on a loaded host). Parallel runs on two real CPUs are UML 7.3's.
-	local accel=(-accel "tcg,${NBLC_TCG_OPTS:-thread=single}" -cpu max)
+	local accel=(-accel "tcg,$tcg_opts" -cpu max)
 	local append="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic"
 
 	append+=" slab_nomerge slub_debug=FZPU page_poison=1 loglevel=5"
-	# With NBLC_TCG_OPTS=thread=multi: the TSC is the one key every boot
-	# flips with both vCPUs running (sched_clock marked stable at late
-	# init, unstable later by the clocksource watchdog): no TSC.
+	# With NBLC_TCG_OPTS=thread=multi: the TSC's is the key that every
+	# boot flips with both vCPUs running (sched_clock marked stable at
+	# late init, unstable later by the clocksource watchdog): no TSC.
 	append+=" tsc=unstable"
 	[ "${NBLC_ACCEL:-tcg}" = kvm ] && accel=(-enable-kvm -cpu max)
 	[ $shell = 1 ] && append+=" nblc.shell"
@@ -217,7 +219,7 @@ boot_vm() {
 	if [ $shell = 1 ]; then
 		exec "${qemu[@]}"
 	fi
-	log "booting $kver (TCG ${NBLC_TCG_OPTS:-thread=single}, 2 vCPUs)"
+	log "booting $kver (TCG $tcg_opts, 2 vCPUs)"
 	# QEMU in the foreground of its own timeout, so it cannot outlive us.
 	timeout --foreground "${NBLC_VM_TIMEOUT:-2400}" "${qemu[@]}" \
 		</dev/null >"$log" 2>&1 || true
